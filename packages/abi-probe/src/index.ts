@@ -1,0 +1,2 @@
+export type { PythonIdentity } from "./identity.js";
+export { discoverPythons } from "./discover.js";
