@@ -50,7 +50,9 @@ export function discoverPythons(
     } catch {
       continue;
     }
-    const wanted = names.filter((n) => /^python3\.\d+t?$/.test(n) && oldEnough(Number(n.split(".")[1]?.replace("t", ""))));
+    const wanted = names.filter(
+      (n) => /^python3\.\d+t?$/.test(n) && oldEnough(Number(n.split(".")[1]?.replace("t", ""))),
+    );
     for (const name of wanted.sort(compareVersions)) {
       add(path.join(dir, name));
     }
@@ -63,7 +65,10 @@ function pyenvVersionDirs(env: NodeJS.ProcessEnv): string[] {
   if (env.PYENV_ROOT) roots.add(env.PYENV_ROOT);
   roots.add(path.join(env.HOME ?? os.homedir(), ".pyenv"));
   try {
-    const root = execFileSync("pyenv", ["root"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    const root = execFileSync("pyenv", ["root"], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    }).trim();
     if (root) roots.add(root);
   } catch {
     // pyenv not installed: the other roots still count

@@ -54,4 +54,17 @@ export interface PythonIdentity {
    * `cp313-cp313t-linux_aarch64-musl`, `pp310-pypy310_pp73-linux_x86_64-glibc`.
    */
   runtimeKey: string;
+
+  // Added by the probe (optional so identities recorded elsewhere, e.g. by the shim, still type-check).
+
+  /** `sys.executable` as the interpreter reports it: differs from `executable` behind a wrapper script. */
+  sysExecutable?: string;
+  /** `sys.abiflags` (`""`, `"t"`, `"d"`, `"m"` before 3.8); absent where the build has none (Windows). */
+  abiflags?: string;
+  /** `sys.implementation.version` as `[major, minor, micro]` (PyPy's own version, e.g. `[7, 3, 17]`). */
+  implementationVersion?: [number, number, number];
+  /** Pointer width of the interpreter build: a 32-bit Python on a 64-bit kernel still says `x86_64`. */
+  pointerBits?: 32 | 64;
+  /** `sys.implementation._multiarch`, e.g. `x86_64-linux-gnu`, where the build has one. */
+  multiarch?: string | null;
 }

@@ -1,0 +1,184 @@
+#!/usr/bin/env zx
+// Overhead of roar's Python shim, measured side by side in one run (not a test: prints ratios).
+//
+//   zx bench/shim.mjs [--python <exe>]... [--reps N]
+//
+// For one or two local interpreters (default: the oldest and the newest found):
+//   startup   `python -c pass`, whole process, bare vs shim (pure hook) vs shim (native hook)
+//   getframe  1,000,000 sys._getframe() calls, timed inside the process:
+//             bare vs pure hook vs native hook alone (ROAR_AUDIT_GETFRAME=1) vs native (default:
+//             the runtime also swaps in an un-audited sys._getframe)
+//   files     open/read/close of 20,000 small files, timed inside the process: bare vs pure vs native
+// Variants run interleaved (bare, pure, native, bare, ...) so machine load hits them alike; the
+// table shows medians and ratios to bare. Goals: startup <= 1.3x, getframe native <= 1.3x, files <= 1.05x.
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const SHIM = path.join(ROOT, "python-shim");
+const BUILD_WHEEL = path.join(SHIM, "tools", "build_wheel.py");
+
+const argv = process.argv.slice(2);
+const flag = (name) => argv.flatMap((a, i) => (a === name && argv[i + 1] ? [argv[i + 1]] : []));
+const reps = Number(flag("--reps")[0] ?? 7);
+
+async function loadDiscoverPythons() {
+  try {
+    return (await import("@roar/abi-probe")).discoverPythons;
+  } catch {
+    const entry = path.join(ROOT, "packages", "abi-probe", "dist", "index.js");
+    return (await import(pathToFileURL(entry).href)).discoverPythons;
+  }
+}
+
+let pythons = flag("--python");
+if (pythons.length === 0) {
+  const found = (await loadDiscoverPythons())();
+  pythons = found.length > 1 ? [found[0], found[found.length - 1]] : found;
+}
+if (pythons.length === 0) {
+  console.log("bench/shim: no local CPython 3.8+ found; nothing to measure");
+  process.exit(0);
+}
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "roar-bench-shim-"));
+process.on("exit", () => fs.rmSync(tmp, { recursive: true, force: true }));
+const cleanEnv = Object.fromEntries(
+  Object.entries(process.env).filter(([k]) => !k.startsWith("ROAR_") && k !== "PYTHONPATH"),
+);
+
+const GETFRAME = `
+import sys, time
+g = sys._getframe
+best = float("inf")
+for _ in range(3):
+    t = time.perf_counter()
+    for _ in range(1000000):
+        g()
+    best = min(best, time.perf_counter() - t)
+print(best)
+`;
+const FILES = `
+import os, sys, time
+d = sys.argv[1]
+names = [os.path.join(d, n) for n in sorted(os.listdir(d))]
+best = float("inf")
+for _ in range(2):
+    t = time.perf_counter()
+    for n in names:
+        with open(n, "rb") as f:
+            f.read()
+    best = min(best, time.perf_counter() - t)
+print(best)
+`;
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+function sh(cmd, args, env = cleanEnv) {
+  const r = spawnSync(cmd, args, { env, encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} exited ${r.status}\n${r.stderr}`);
+  return r.stdout;
+}
+
+function runtimeTree(python, slug) {
+  const wheels = path.join(tmp, `${slug}-wheels`);
+  const built = spawnSync(python, [BUILD_WHEEL, "--out", wheels], { env: cleanEnv, encoding: "utf8" });
+  if (built.status !== 0) return { tree: null, why: built.stderr.trim().split("\n").pop() };
+  const tree = path.join(tmp, `${slug}-tree`);
+  sh(
+    python,
+    ["-m", "pip", "install", "-q", "--no-index", "--find-links", wheels, "--target", tree, "roar-runtime"],
+    {
+      ...cleanEnv,
+      PIP_DISABLE_PIP_VERSION_CHECK: "1",
+    },
+  );
+  return { tree, why: null };
+}
+
+// The shim as the CLI ships it: sources plus unchecked-hash bytecode (see build-wheelhouse.mjs).
+function shippedShim(python, slug) {
+  const dest = path.join(tmp, `${slug}-shim`);
+  fs.mkdirSync(dest, { recursive: true });
+  fs.cpSync(path.join(SHIM, "sitecustomize.py"), path.join(dest, "sitecustomize.py"));
+  fs.cpSync(path.join(SHIM, "_roar_shim"), path.join(dest, "_roar_shim"), {
+    recursive: true,
+    filter: (src) => !src.includes("__pycache__"),
+  });
+  sh(python, ["-m", "compileall", "-q", "--invalidation-mode", "unchecked-hash", dest]);
+  return dest;
+}
+
+const fileDir = path.join(tmp, "files");
+fs.mkdirSync(fileDir);
+for (let i = 0; i < 20000; i++)
+  fs.writeFileSync(path.join(fileDir, `f${String(i).padStart(5, "0")}.txt`), `file ${i}\n`);
+const scripts = {};
+for (const [name, code] of Object.entries({ getframe: GETFRAME, files: FILES })) {
+  scripts[name] = path.join(tmp, `${name}.py`);
+  fs.writeFileSync(scripts[name], code);
+}
+
+const rows = [];
+for (const python of pythons) {
+  const version = sh(python, ["-c", "import platform; print(platform.python_version())"]).trim();
+  const slug = `py${version}`;
+  const { tree, why } = runtimeTree(python, slug);
+  if (!tree) console.log(`bench/shim: ${python}: no native runtime (${why}); native columns empty`);
+  const shards = path.join(tmp, `${slug}-shards`);
+  fs.mkdirSync(shards, { recursive: true });
+  const shimEnv = {
+    ...cleanEnv,
+    PYTHONPATH: shippedShim(python, slug),
+    ROAR_WRAP: "1",
+    ROAR_SHARD_DIR: shards,
+  };
+  const variants = {
+    bare: cleanEnv,
+    pure: shimEnv,
+    ...(tree ? { native: { ...shimEnv, ROAR_RUNTIME_PYTHONPATH: tree } } : {}),
+  };
+  const measure = (label, args, variantEnvs, timer) => {
+    const samples = Object.fromEntries(Object.keys(variantEnvs).map((k) => [k, []]));
+    for (let r = 0; r < reps; r++) {
+      for (const [name, env] of Object.entries(variantEnvs)) {
+        const start = process.hrtime.bigint();
+        const out = sh(python, args, env);
+        const wall = Number(process.hrtime.bigint() - start) / 1e6;
+        samples[name].push(timer === "wall" ? wall : Number(out.trim()) * 1000);
+        fs.rmSync(shards, { recursive: true, force: true });
+        fs.mkdirSync(shards);
+      }
+    }
+    const med = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
+    rows.push({ python: version, label, med });
+  };
+  // warm the page cache and .pyc files once
+  for (const env of Object.values(variants)) sh(python, [scripts.files, fileDir], env);
+  measure("startup: python -c pass", ["-c", "pass"], variants, "wall");
+  measure("getframe: 1e6 sys._getframe()", [scripts.getframe], {
+    ...variants,
+    ...(tree ? { "native hook only": { ...variants.native, ROAR_AUDIT_GETFRAME: "1" } } : {}),
+  });
+  measure("files: open/read/close 20,000", [scripts.files, fileDir], variants);
+}
+
+const columns = ["bare", "pure", "native hook only", "native"];
+const cell = (med, col) => {
+  if (med[col] === undefined) return "-";
+  const ratio = col === "bare" ? "" : ` (${(med[col] / med.bare).toFixed(2)}x)`;
+  return `${med[col].toFixed(1)} ms${ratio}`;
+};
+const table = [["python", "benchmark (median)", ...columns]];
+for (const r of rows) table.push([r.python, r.label, ...columns.map((c) => cell(r.med, c))]);
+const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
+for (const row of table) console.log(row.map((v, i) => v.padEnd(widths[i])).join("  "));
+console.log(
+  `\n${reps} interleaved runs per variant; goals: startup <= 1.3x, getframe native <= 1.3x, files <= 1.05x`,
+);

@@ -1,0 +1,200 @@
+#!/usr/bin/env node
+// Tracer overhead, side by side in one run: bare vs the LD_PRELOAD tracer vs strace, on
+//   files  a Python loop opening, reading and closing 20,000 small files   (goal preload ≤ 1.05×)
+//   spawn  a bash loop starting 500 short processes                          (goal preload ≤ 1.15×)
+//   make   make -j2 compiling a generated 30-file C project                  (goal preload ≤ 1.05×)
+// Modes are interleaved round by round and the median is reported, so load from other processes on
+// a shared machine hits every mode alike. Needs `pnpm --filter @roar/tracer-preload build`.
+//   node bench/tracers.mjs [--rounds N] [--only files,spawn,make]
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const { preflightPreload, preloadEnv, readPreloadLogs } = await import(
+  path.join(here, "../packages/tracer-preload/dist/index.js")
+);
+const { discoverPythons } = await import(path.join(here, "../packages/abi-probe/dist/index.js"));
+
+const argv = process.argv.slice(2);
+const opt = (name, fallback) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 && argv[i + 1] ? argv[i + 1] : fallback;
+};
+const rounds = Number(opt("rounds", "7"));
+const only = opt("only", "files,spawn,make").split(",");
+
+const preflight = await preflightPreload();
+if (!preflight.ok) {
+  console.log(`preload tracer unavailable: ${preflight.reason}`);
+  process.exit(1);
+}
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), "roar-bench-tracers-"));
+const python = discoverPythons().at(-1);
+
+// --- workloads -----------------------------------------------------------------------------------
+
+const workloads = [];
+
+if (only.includes("files") && python) {
+  const dir = path.join(work, "files");
+  fs.mkdirSync(dir);
+  for (let i = 0; i < 20_000; i++) fs.writeFileSync(path.join(dir, `f${i}.txt`), `payload ${i}\n`);
+  const script = path.join(work, "files.py");
+  fs.writeFileSync(
+    script,
+    [
+      "import os, sys",
+      "d = sys.argv[1]",
+      "n = 0",
+      "for i in range(20000):",
+      "    with open(os.path.join(d, f'f{i}.txt'), 'rb') as f: n += len(f.read())",
+      "print(n)",
+    ].join("\n"),
+  );
+  workloads.push({
+    name: "files",
+    what: `${path.basename(python)}: 20,000 open/read/close`,
+    goal: 1.05,
+    cmd: [python, script, dir],
+  });
+} else if (only.includes("files")) {
+  console.log("skipping files: no Python found by discoverPythons()");
+}
+
+if (only.includes("spawn")) {
+  workloads.push({
+    name: "spawn",
+    what: "bash: 500 × /bin/true",
+    goal: 1.15,
+    cmd: ["bash", "-c", "for i in $(seq 500); do /bin/true; done"],
+  });
+}
+
+if (only.includes("make")) {
+  const dir = path.join(work, "proj");
+  fs.mkdirSync(dir);
+  const objs = [];
+  for (let i = 0; i < 30; i++) {
+    const body = Array.from(
+      { length: 40 },
+      (_, j) => `int f${i}_${j}(int x) { return x * ${j + 1} + ${i}; }`,
+    ).join("\n");
+    fs.writeFileSync(path.join(dir, `m${i}.c`), `#include <stdio.h>\n#include <string.h>\n${body}\n`);
+    objs.push(`m${i}.o`);
+  }
+  fs.writeFileSync(path.join(dir, "main.c"), "int main(void) { return 0; }\n");
+  fs.writeFileSync(
+    path.join(dir, "Makefile"),
+    `OBJS = main.o ${objs.join(" ")}\nprog: $(OBJS)\n\tcc -o $@ $(OBJS)\n%.o: %.c\n\tcc -O1 -c -o $@ $<\n`,
+  );
+  workloads.push({
+    name: "make",
+    what: "make -j2 -B: 31 C files + link",
+    goal: 1.05,
+    cmd: ["make", "-s", "-j2", "-B"],
+    cwd: dir,
+  });
+}
+
+// --- modes ---------------------------------------------------------------------------------------
+
+const straceOk = spawnSync("strace", ["-V"], { stdio: "ignore" }).status === 0;
+const seccomp =
+  straceOk &&
+  spawnSync("strace", ["--seccomp-bpf", "-f", "-qq", "-e", "trace=%file", "-o", "/dev/null", "/bin/true"], {
+    stdio: "ignore",
+  }).status === 0;
+const straceArgs = [
+  "-f",
+  "-qq",
+  ...(seccomp ? ["--seccomp-bpf"] : []),
+  "-e",
+  "trace=%file,execve",
+  "-o",
+  "/dev/null",
+];
+
+const modes = [
+  { name: "bare", prepare: (w) => ({ cmd: w.cmd, env: process.env }) },
+  {
+    name: "preload",
+    prepare: (w) => {
+      const logDir = fs.mkdtempSync(path.join(work, "logs-"));
+      return { cmd: w.cmd, env: preloadEnv(logDir, process.env), logDir };
+    },
+  },
+];
+if (straceOk)
+  modes.push({
+    name: seccomp ? "strace+seccomp" : "strace",
+    prepare: (w) => ({ cmd: ["strace", ...straceArgs, ...w.cmd], env: process.env }),
+  });
+else console.log("strace not found: comparing bare and preload only");
+
+function timeOnce(w, mode) {
+  const { cmd, env, logDir } = mode.prepare(w);
+  const start = process.hrtime.bigint();
+  const r = spawnSync(cmd[0], cmd.slice(1), { cwd: w.cwd ?? work, env, stdio: ["ignore", "ignore", "pipe"] });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (r.status !== 0) throw new Error(`${w.name}/${mode.name} exited ${r.status}: ${r.stderr}`);
+  return { ms, logDir };
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+const rows = [];
+for (const w of workloads) {
+  for (const mode of modes) timeOnce(w, mode); // warm caches (page cache, compiler, pyc) once per mode
+  const times = Object.fromEntries(modes.map((m) => [m.name, []]));
+  let lastLog;
+  for (let r = 0; r < rounds; r++) {
+    for (const mode of modes) {
+      const { ms, logDir } = timeOnce(w, mode);
+      times[mode.name].push(ms);
+      if (logDir) {
+        if (lastLog) fs.rmSync(lastLog, { recursive: true, force: true });
+        lastLog = logDir;
+      }
+    }
+  }
+  const logs = lastLog ? await readPreloadLogs(lastLog) : null;
+  rows.push({ w, med: Object.fromEntries(modes.map((m) => [m.name, median(times[m.name])])), logs });
+}
+
+// --- report --------------------------------------------------------------------------------------
+
+const pad = (s, n) => String(s).padEnd(n);
+const lpad = (s, n) => String(s).padStart(n);
+console.log(
+  `\ntracer overhead, median of ${rounds} interleaved rounds (${os.cpus().length} CPUs, load ${os.loadavg()[0].toFixed(1)})`,
+);
+console.log(
+  `${pad("workload", 40)}${modes.map((m) => lpad(m.name, 22)).join("")}${lpad("goal", 10)}  events`,
+);
+let missed = 0;
+for (const { w, med, logs } of rows) {
+  const cells = modes.map((m) => {
+    const ratio = med[m.name] / med.bare;
+    return lpad(
+      m.name === "bare" ? `${med.bare.toFixed(0)} ms` : `${med[m.name].toFixed(0)} ms ${ratio.toFixed(2)}×`,
+      22,
+    );
+  });
+  const ratio = med.preload / med.bare;
+  const ok = ratio <= w.goal;
+  if (!ok) missed++;
+  const events = logs ? `${logs.events.length} ev, ${logs.processes.length} proc` : "";
+  console.log(
+    `${pad(`${w.name}: ${w.what}`, 40)}${cells.join("")}${lpad(`≤${w.goal}×`, 8)} ${ok ? "ok" : "MISSED"}  ${events}`,
+  );
+}
+fs.rmSync(work, { recursive: true, force: true });
+process.exit(missed ? 1 : 0);

@@ -1,0 +1,53 @@
+// `roar run` records the Python that really ran (from its own shim), never the host's python3.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { discoverPythons } from "@roar/abi-probe";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { assertBuilt, type TmpProject, tmpProject, versionOf, which } from "./run-support.js";
+
+const pythons = discoverPythons();
+if (pythons.length === 0) console.log("run-pythons: skipped, no local CPython 3.8+ found");
+const cache = fs.mkdtempSync(path.join(os.tmpdir(), "roar-run-cache-"));
+let p: TmpProject;
+
+beforeAll(() => {
+  assertBuilt();
+  p = tmpProject(cache);
+  p.write("ident.py", "import sys\nprint(sys.version_info[:2])\n");
+});
+afterAll(() => fs.rmSync(cache, { recursive: true, force: true }));
+
+describe("roar run records the interpreter that ran", () => {
+  const hostPython = which("python3");
+  const hostVersion = hostPython ? versionOf(hostPython) : null;
+
+  it.each(pythons)("%s", (python) => {
+    const version = versionOf(python);
+    const r = p.roar(["run", python, "ident.py"]);
+    expect(r.code, r.err).toBe(0);
+    const job = p.job();
+    expect(job.pythons.map((x) => x.version)).toEqual([version]);
+    expect(job.pythons[0]!.executable).toBeTruthy();
+    if (hostVersion && hostVersion !== version) expect(job.pythons[0]!.version).not.toBe(hostVersion);
+    expect(job.inputs).toContain("ident.py");
+  });
+
+  it("records both Pythons of a bash script that runs two of them", (ctx) => {
+    const two = [...new Map(pythons.map((x) => [versionOf(x), x])).values()].slice(0, 2);
+    if (two.length < 2) return ctx.skip("needs two different local Python versions");
+    p.write("both.sh", `#!/bin/bash\n"${two[0]}" ident.py\n"${two[1]}" ident.py\n`);
+    fs.chmodSync(path.join(p.root, "both.sh"), 0o755);
+    const r = p.roar(["run", "./both.sh"]);
+    expect(r.code, r.err).toBe(0);
+    const versions = p.job().pythons.map((x) => x.version).sort();
+    expect(versions).toEqual(two.map(versionOf).sort());
+  });
+
+  it("records no Python for a command that runs none", () => {
+    p.write("in.txt", "x\n");
+    const r = p.roar(["run", "cp", "in.txt", "out.txt"]);
+    expect(r.code, r.err).toBe(0);
+    expect(p.job().pythons).toEqual([]);
+  });
+});

@@ -1,0 +1,140 @@
+import { isCurrent, type JobNode, type Snapshot } from "./snapshot.js";
+
+/**
+ * The pipeline as a graph of jobs. Job B depends on job A when B consumed a path that A produced.
+ * Only current runs (superseded_by IS NULL) take part unless `includeSuperseded`: superseded runs are
+ * history, linked to the run that produced the exact content they consumed.
+ */
+export interface PipelineGraph {
+  /** The jobs in the graph, ordered by id. */
+  nodes: JobNode[];
+  byId: Map<number, JobNode>;
+  /** job id → ids of the jobs it depends on (unique, ascending). */
+  deps: Map<number, number[]>;
+  /** job id → ids of the jobs that depend on it (unique, ascending). */
+  dependents: Map<number, number[]>;
+  /** path → the current job that produced it (the latest one when two current steps write it). */
+  producerByPath: Map<string, JobNode>;
+}
+
+export interface BuildGraphOptions {
+  includeSuperseded?: boolean;
+}
+
+export function currentProducers(jobs: readonly JobNode[]): Map<string, JobNode> {
+  const producers = new Map<string, JobNode>();
+  for (const job of jobs) {
+    if (!isCurrent(job)) continue;
+    // Jobs are in id order, so a later writer of the same path wins: its content is the newer one.
+    for (const out of job.outputs) producers.set(out.path, job);
+  }
+  return producers;
+}
+
+export function buildGraph(snapshot: Snapshot, options: BuildGraphOptions = {}): PipelineGraph {
+  const nodes = options.includeSuperseded ? snapshot.jobs : snapshot.jobs.filter(isCurrent);
+  const byId = new Map<number, JobNode>();
+  for (const job of nodes) byId.set(job.id, job);
+  const producerByPath = currentProducers(snapshot.jobs);
+
+  // For history: who produced this exact content at this path (the latest such run).
+  let producerByContent: Map<string, JobNode> | null = null;
+  if (options.includeSuperseded) {
+    producerByContent = new Map();
+    for (const job of nodes) for (const out of job.outputs) producerByContent.set(`${out.hash}\0${out.path}`, job);
+  }
+
+  const deps = new Map<number, number[]>();
+  const dependents = new Map<number, number[]>();
+  for (const job of nodes) {
+    deps.set(job.id, []);
+    dependents.set(job.id, []);
+  }
+  for (const job of nodes) {
+    const mine = new Set<number>();
+    for (const input of job.inputs) {
+      let producer: JobNode | undefined;
+      if (producerByContent && !isCurrent(job)) producer = producerByContent.get(`${input.hash}\0${input.path}`);
+      producer ??= producerByPath.get(input.path);
+      // A job that reads back what it wrote (or re-reads its own step's file) is not its own dependency.
+      if (!producer || producer.id === job.id || producer.step === job.step) continue;
+      mine.add(producer.id);
+    }
+    const sorted = [...mine].sort((a, b) => a - b);
+    deps.set(job.id, sorted);
+    for (const dep of sorted) dependents.get(dep)?.push(job.id);
+  }
+  return { nodes, byId, deps, dependents, producerByPath };
+}
+
+/**
+ * Pipeline order: every job after the jobs it depends on; ties (and cycles, which a pipeline that
+ * rewrites its own inputs can form) broken by step number, then id, so the order is stable.
+ */
+export function topoOrder(graph: PipelineGraph): JobNode[] {
+  const remaining = new Map<number, number>();
+  for (const job of graph.nodes) remaining.set(job.id, graph.deps.get(job.id)?.length ?? 0);
+  const key = (job: JobNode) => job.step * 2 ** 32 + job.id;
+  const heap = new MinHeap<JobNode>(key);
+  for (const job of graph.nodes) if (remaining.get(job.id) === 0) heap.push(job);
+  const order: JobNode[] = [];
+  const done = new Set<number>();
+  // Nodes still waiting, in pipeline order, for breaking a cycle deterministically.
+  const byKey = [...graph.nodes].sort((a, b) => key(a) - key(b));
+  let cursor = 0;
+  while (order.length < graph.nodes.length) {
+    let next = heap.pop();
+    if (!next) {
+      while (done.has(byKey[cursor]!.id)) cursor++;
+      next = byKey[cursor]!;
+    }
+    if (done.has(next.id)) continue;
+    done.add(next.id);
+    order.push(next);
+    for (const d of graph.dependents.get(next.id) ?? []) {
+      const left = (remaining.get(d) ?? 0) - 1;
+      remaining.set(d, left);
+      if (left === 0 && !done.has(d)) heap.push(graph.byId.get(d)!);
+    }
+  }
+  return order;
+}
+
+class MinHeap<T> {
+  private readonly items: T[] = [];
+  constructor(private readonly key: (item: T) => number) {}
+
+  push(item: T): void {
+    const items = this.items;
+    items.push(item);
+    let i = items.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (this.key(items[parent]!) <= this.key(items[i]!)) break;
+      [items[parent], items[i]] = [items[i]!, items[parent]!];
+      i = parent;
+    }
+  }
+
+  pop(): T | undefined {
+    const items = this.items;
+    if (items.length === 0) return undefined;
+    const top = items[0];
+    const last = items.pop()!;
+    if (items.length > 0) {
+      items[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < items.length && this.key(items[l]!) < this.key(items[m]!)) m = l;
+        if (r < items.length && this.key(items[r]!) < this.key(items[m]!)) m = r;
+        if (m === i) break;
+        [items[m], items[i]] = [items[i]!, items[m]!];
+        i = m;
+      }
+    }
+    return top;
+  }
+}

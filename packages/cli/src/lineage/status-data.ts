@@ -1,0 +1,44 @@
+import { buildGraph, topoOrder } from "./graph.js";
+import type { JobNode, Snapshot } from "./snapshot.js";
+import { computeStaleness, type DiskCheck, describeReason } from "./staleness.js";
+
+/** `roar status --json`. Stable. */
+export interface StatusData {
+  upToDate: boolean;
+  /** Files a current step wrote whose content on disk is no longer what it wrote. */
+  changedOutputs: { path: string; state: "modified" | "missing"; step: number }[];
+  /** Stale steps in pipeline order, each with why. */
+  staleSteps: { step: number; uid: string; command: string; reasons: string[] }[];
+  /** What to re-run, in pipeline order: the stale steps, and the producers of missing outputs. */
+  rerun: { step: number; command: string; cwd: string }[];
+}
+
+export function buildStatusData(snapshot: Snapshot, disk: DiskCheck): StatusData {
+  const graph = buildGraph(snapshot);
+  const stale = computeStaleness(graph, disk);
+  const changedOutputs: StatusData["changedOutputs"] = [];
+  const rerunIds = new Set<number>(stale.keys());
+  for (const [path, job] of graph.producerByPath) {
+    const out = job.outputs.find((o) => o.path === path)!;
+    const state = disk(path, out.hash);
+    if (state === "same") continue;
+    changedOutputs.push({ path, state, step: job.step });
+    // A missing output is restored by its producer; a modified one was likely edited on purpose,
+    // so only its consumers (already stale) need to run again.
+    if (state === "missing") rerunIds.add(job.id);
+  }
+  changedOutputs.sort((a, b) => a.step - b.step || (a.path < b.path ? -1 : 1));
+  const order = topoOrder(graph);
+  const staleSteps: StatusData["staleSteps"] = [];
+  const rerun: StatusData["rerun"] = [];
+  for (const job of order) {
+    const reasons = stale.get(job.id);
+    if (reasons) staleSteps.push({ step: job.step, uid: job.uid, command: job.command, reasons: reasons.map(describeReason) });
+    if (rerunIds.has(job.id)) rerun.push(rerunEntry(job));
+  }
+  return { upToDate: changedOutputs.length === 0 && staleSteps.length === 0, changedOutputs, staleSteps, rerun };
+}
+
+function rerunEntry(job: JobNode) {
+  return { step: job.step, command: job.command, cwd: job.cwd };
+}

@@ -1,0 +1,2 @@
+export function emitTypes(schema: object, options: { source: string }): string;
+export function upperSnake(name: string): string;

@@ -1,0 +1,69 @@
+// Compiles native/roar_preload.c with the system C compiler into lib/<platform>-<arch>-<libc>/.
+// Plain node (no zx) so `pnpm build` works before the workspace's dev tools are on PATH.
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+// The libc the workload's processes use, told by the ELF interpreter of /bin/sh (the same test
+// src/library-path.ts makes at run time), not by the libc this Node happens to be linked against.
+function libcFamily() {
+  try {
+    const fd = fs.openSync("/bin/sh", "r");
+    const head = Buffer.alloc(4096);
+    fs.readSync(fd, head, 0, head.length, 0);
+    fs.closeSync(fd);
+    return head.includes("ld-musl") ? "musl" : "glibc";
+  } catch {
+    return "glibc";
+  }
+}
+
+if (process.platform !== "linux") {
+  // LD_PRELOAD interposition is a Linux (ELF + ld.so) mechanism; other platforms get no library
+  // and preflightPreload() says why.
+  console.log(`tracer-preload: skipping native build on ${process.platform}`);
+  process.exit(0);
+}
+
+const cc = process.env.CC || "cc";
+const outDir = path.join(root, "lib", `${process.platform}-${process.arch}-${libcFamily()}`);
+fs.mkdirSync(outDir, { recursive: true });
+const out = path.join(outDir, "libroar_preload.so");
+const tmp = `${out}.${process.pid}.tmp`;
+const args = [
+  "-O2",
+  "-fPIC",
+  "-shared",
+  "-fvisibility=hidden",
+  "-U_FORTIFY_SOURCE",
+  "-Wall",
+  "-Wextra",
+  "-Wno-unused-parameter",
+  // Fewer LOAD segments: every process of a job maps this library, most live a millisecond.
+  "-Wl,-z,noseparate-code",
+  // Bind our libc imports at load: lazily bound, each forked child of a shell would resolve
+  // them again (symbol-table page faults in every short-lived child).
+  "-Wl,-z,now",
+  "-o",
+  tmp,
+  path.join(root, "native", "roar_preload.c"),
+  "-ldl",
+  "-pthread",
+];
+try {
+  execFileSync(cc, args, { stdio: "inherit" });
+} catch (error) {
+  fs.rmSync(tmp, { force: true });
+  // No compiler is not a build failure: the CLI falls back to another tracer backend.
+  if (error.code === "ENOENT") {
+    console.log(`tracer-preload: no C compiler (${cc}); preload tracer unavailable`);
+    process.exit(0);
+  }
+  process.exit(1);
+}
+// Rename over the old file so a process that has the old library mapped keeps a valid inode.
+fs.renameSync(tmp, out);
+console.log(`tracer-preload: built ${path.relative(root, out)}`);

@@ -1,0 +1,11 @@
+export type { ElfInfo } from "./elf.js";
+export { readElfInfo } from "./elf.js";
+export { PreloadUnavailableError } from "./errors.js";
+export type { ExecutableInspection, UntraceableReason } from "./inspect-executable.js";
+export { inspectExecutable } from "./inspect-executable.js";
+export { platformTag, preloadLibraryPath } from "./library-path.js";
+export type { PreflightResult } from "./preflight.js";
+export { preflightPreload } from "./preflight.js";
+export { LOG_DIR_VARIABLE, preloadEnv } from "./preload-env.js";
+export type { PreloadLogs, TracedProcess, TraceEvent, TraceOp } from "./read-logs.js";
+export { readPreloadLogs, TRACE_OPS } from "./read-logs.js";

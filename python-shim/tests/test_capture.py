@@ -1,0 +1,141 @@
+"""What the pure-Python recorder sees, and that the workload cannot tell the shim is there."""
+
+import os
+import sys
+import unittest
+
+from shim_support import SHIM_DIR, ShimTestCase
+
+sys.path.insert(0, SHIM_DIR)
+from _roar_shim import schema_fields as F  # noqa: E402
+
+FILE_OPS_WORKLOAD = r"""
+import os, shutil, pathlib
+open("r.txt", "w").write("x")
+open("r.txt").read()
+with open("rw.txt", "w+") as f: f.write("y")
+with open("r.txt", "r+") as f: f.read()
+fd = os.open("raw.bin", os.O_WRONLY | os.O_CREAT, 0o644); os.close(fd)
+open(pathlib.Path("p.txt"), "a").close()
+open(os.fsencode(os.path.abspath("b.txt")), "wb").close()
+shutil.copyfile("r.txt", "copy.txt")
+os.rename("copy.txt", "renamed.txt")
+os.replace("renamed.txt", "replaced.txt")
+os.remove("replaced.txt")
+os.unlink("b.txt")
+os.mkdir("d")
+os.mkdir("d/sub")
+os.chdir("d")
+open("inside.txt", "w").close()
+os.chdir("..")
+os.rmdir("d/sub")
+with open(0, closefd=False) as stdin: pass
+"""
+
+
+class CaptureTest(ShimTestCase):
+    def test_inactive_without_roar_wrap(self):
+        run = self.run_py("import sys; print('_roar_shim' in sys.modules); open('x.txt','w').close()", wrap=False)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        self.assertEqual(run.stdout, b"False\n")
+        self.assertEqual(run.shards(), [])
+
+    def test_records_file_operations_with_absolute_paths(self):
+        run = self.run_py(FILE_OPS_WORKLOAD)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        self.assertEqual(run.stderr, b"")
+        files = self.files_of(run.shard())
+        w = lambda name: os.path.join(self.work, name)  # noqa: E731
+        expected = [
+            ("write", w("r.txt"), None),
+            ("read", w("r.txt"), None),
+            ("readwrite", w("rw.txt"), None),
+            ("readwrite", w("r.txt"), None),
+            ("write", w("raw.bin"), None),
+            ("write", w("p.txt"), None),
+            ("write", w("b.txt"), None),
+            ("write", w("copy.txt"), None),
+            ("rename", w("copy.txt"), w("renamed.txt")),
+            ("rename", w("renamed.txt"), w("replaced.txt")),
+            ("delete", w("replaced.txt"), None),
+            ("delete", w("b.txt"), None),
+            ("mkdir", w("d"), None),
+            ("mkdir", w("d/sub"), None),
+            ("write", w("d/inside.txt"), None),
+            ("rmdir", w("d/sub"), None),
+        ]
+        for item in expected:
+            self.assertIn(item, files)
+        self.assertEqual(len(files), len(set(files)), "events are deduplicated")
+        own = [f["path"] for f in run.shard()["files"] if f["path"].startswith((SHIM_DIR + os.sep, run.shard_dir))]
+        self.assertEqual(own, [], "roar's own files are not the workload's")
+
+    def test_counts_repeated_events_once_with_a_count(self):
+        run = self.run_py("for _ in range(5): open('same.txt', 'w').close()")
+        entry = [f for f in run.shard()["files"] if f["path"].endswith("/same.txt")]
+        self.assertEqual(len(entry), 1)
+        self.assertEqual(entry[0]["count"], 5)
+
+    def test_shard_has_every_required_field_and_identity(self):
+        run = self.run_py("import subprocess, sys; subprocess.run([sys.executable, '-c', 'pass'])")
+        shards = run.shards()
+        self.assertEqual(len(shards), 2, "the subprocess writes its own shard")
+        parent = [s for s in shards if s["spawned"]][0]
+        child = [s for s in shards if not s["spawned"]][0]
+        self.assertEqual(child["ppid"], parent["pid"])
+        for shard in shards:
+            for name in F.TOP_LEVEL_REQUIRED:
+                self.assertIn(name, shard)
+            for name in F.ABI_REQUIRED:
+                self.assertIn(name, shard["abi"])
+            self.assertEqual(shard["schema_version"], F.SCHEMA_VERSION)
+            self.assertEqual(shard["job_id"], "job-test")
+            self.assertEqual(shard["python_version"], sys.version.split()[0])
+            self.assertEqual(shard["executable"], sys.executable)
+            self.assertEqual(shard["abi"]["ext_suffix"], __import__("sysconfig").get_config_var("EXT_SUFFIX"))
+            self.assertEqual(shard["capture"]["audit_backend"], "python")
+        self.assertEqual(parent["spawned"][0]["event"], "subprocess.Popen")
+        self.assertEqual(parent["spawned"][0]["argv"], [sys.executable, "-c", "pass"])
+
+    def test_stdout_and_stderr_are_byte_identical_with_and_without_shim(self):
+        code = (
+            "import sys\n"
+            "print('héllo wörld', 42)\n"
+            "sys.stdout.flush()\n"
+            "sys.stdout.buffer.write(bytes(range(256)))\n"
+            "sys.stderr.write('warn\\n')\n"
+        )
+        bare = self.run_py(code, shim=False)
+        shimmed = self.run_py(code)
+        self.assertEqual(shimmed.stdout, bare.stdout)
+        self.assertEqual(shimmed.stderr, bare.stderr)
+        self.assertEqual(len(shimmed.shards()), 1)
+
+    def test_missing_shard_dir_records_nothing_and_says_nothing(self):
+        missing = os.path.join(self.tmp, "nope")
+        run = self.run_py("print('ok')", env={"ROAR_SHARD_DIR": missing})
+        self.assertEqual((run.returncode, run.stdout, run.stderr), (0, b"ok\n", b""))
+        self.assertFalse(os.path.exists(missing))
+
+    def test_imported_distribution_is_listed_with_version(self):
+        site = os.path.join(self.tmp, "lib", "site-packages")
+        pkg = os.path.join(site, "roar_fake_dist")
+        os.makedirs(pkg)
+        open(os.path.join(pkg, "__init__.py"), "w").close()
+        info = os.path.join(site, "roar_fake_dist-1.2.3.dist-info")
+        os.mkdir(info)
+        with open(os.path.join(info, "METADATA"), "w") as f:
+            f.write("Metadata-Version: 2.1\nName: roar-fake-dist\nVersion: 1.2.3\n")
+        with open(os.path.join(info, "top_level.txt"), "w") as f:
+            f.write("roar_fake_dist\n")
+        with open(os.path.join(info, "RECORD"), "w") as f:
+            f.write("roar_fake_dist/__init__.py,,\n")
+        run = self.run_py("import roar_fake_dist, json", pythonpath=[site])
+        self.assertEqual(run.returncode, 0, run.stderr)
+        self.assertEqual(run.shard()["packages"], [{"name": "roar-fake-dist", "version": "1.2.3"}])
+        not_imported = self.run_py("import json", pythonpath=[site])
+        self.assertEqual(not_imported.shard()["packages"], [])
+
+
+if __name__ == "__main__":
+    unittest.main()

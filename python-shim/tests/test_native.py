@@ -1,0 +1,118 @@
+"""The compiled fast path: built here with build_wheel.py, chosen by the gate, same results."""
+
+import os
+import subprocess
+import sys
+import unittest
+import zipfile
+
+from shim_support import BUILD_WHEEL, ShimTestCase, built_runtime_tree, clean_env
+from test_capture import FILE_OPS_WORKLOAD
+
+
+class NativeTest(ShimTestCase):
+    def setUp(self):
+        super().setUp()
+        self.wheel, self.tree = built_runtime_tree(self)
+
+    def test_wheel_is_well_formed(self):
+        name = os.path.basename(self.wheel)
+        py = "cp%d%d" % sys.version_info[:2]
+        self.assertTrue(name.startswith("roar_runtime-0.1.0-%s-%s" % (py, py)), name)
+        self.assertTrue(name.endswith("-linux_x86_64.whl") or "linux" not in sys.platform, name)
+        with zipfile.ZipFile(self.wheel) as zf:
+            names = zf.namelist()
+            wheel_meta = zf.read("roar_runtime-0.1.0.dist-info/WHEEL").decode()
+            record = zf.read("roar_runtime-0.1.0.dist-info/RECORD").decode()
+        self.assertIn("Root-Is-Purelib: false", wheel_meta)
+        ext = [n for n in names if n.startswith("_roar_runtime")]
+        self.assertEqual(ext, ["_roar_runtime" + __import__("sysconfig").get_config_var("EXT_SUFFIX")])
+        for n in names:
+            self.assertIn(n + ",", record)
+
+    def test_pip_installs_the_wheel_into_a_target(self):
+        has_pip = subprocess.run([sys.executable, "-m", "pip", "--version"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0
+        if not has_pip:
+            self.skipTest("pip is not available for %s" % sys.executable)
+        target = os.path.join(self.tmp, "target")
+        proc = subprocess.run(
+            [sys.executable, "-m", "pip", "install", "--no-index", "--find-links", os.path.dirname(self.wheel), "--target", target, "roar-runtime"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            env=clean_env(PIP_DISABLE_PIP_VERSION_CHECK="1"),
+            timeout=300,
+        )
+        self.assertEqual(proc.returncode, 0, proc.stdout.decode())
+        run = self.run_py("import _roar_runtime; print(_roar_runtime.__version__)", env={"ROAR_RUNTIME_PYTHONPATH": target})
+        self.assertEqual(run.stdout, b"0.1.0\n", run.stderr)
+        self.assertEqual(run.shard()["capture"]["audit_backend"], "native")
+
+    def test_native_backend_records_what_the_python_one_does(self):
+        dirs = {}
+        for name in ("native", "python"):
+            dirs[name] = os.path.join(self.work, name)
+            os.mkdir(dirs[name])
+        native = self.run_py(FILE_OPS_WORKLOAD, cwd=dirs["native"], env={"ROAR_RUNTIME_PYTHONPATH": self.tree, "ROAR_RUNTIME_EXPECTED": "1"})
+        self.assertEqual(native.returncode, 0, native.stderr)
+        self.assertEqual(native.stderr, b"", "no warning when the gate passes")
+        pure = self.run_py(FILE_OPS_WORKLOAD, cwd=dirs["python"])
+        self.assertEqual(pure.returncode, 0, pure.stderr)
+        n, p = native.shard(), pure.shard()
+        self.assertEqual(n["capture"]["audit_backend"], "native")
+        self.assertEqual(n["capture"]["gate"]["outcome"], "native")
+        self.assertEqual(n["capture"]["runtime_path"], self.tree)
+        self.assertEqual(p["capture"]["audit_backend"], "python")
+
+        def relative(shard, base):
+            rel = lambda x: os.path.relpath(x, base) if x else x  # noqa: E731
+            return sorted((f["op"], rel(f["path"]), rel(f["dest"]), f["count"]) for f in shard["files"] if f["path"].startswith(base))
+
+        self.assertEqual(relative(n, dirs["native"]), relative(p, dirs["python"]))
+        self.assertGreaterEqual(len(relative(n, dirs["native"])), 16)
+
+    def test_native_fork_child_records_only_its_own_events(self):
+        code = (
+            "import os\n"
+            "open('parent.txt','w').close()\n"
+            "pid = os.fork()\n"
+            "if pid == 0:\n"
+            "    open('child.txt','w').close()\n"
+            "    os._exit(0)\n"
+            "os.waitpid(pid, 0)\n"
+        )
+        run = self.run_py(code, env={"ROAR_RUNTIME_PYTHONPATH": self.tree})
+        shards = run.shards()
+        self.assertEqual(len(shards), 2, run.stderr)
+        child = [s for s in shards if s["exit"]["how"] == "os_exit"][0]
+        self.assertEqual([p for _, p, _ in self.files_of(child)], [os.path.join(self.work, "child.txt")])
+        self.assertEqual(child["capture"]["audit_backend"], "native")
+
+    def test_getframe_replacement_behaves_like_sys_getframe(self):
+        code = (
+            "import sys, inspect\n"
+            "def inner(): return sys._getframe(0).f_code.co_name, sys._getframe(1).f_code.co_name\n"
+            "def outer(): return inner()\n"
+            "print(outer(), inspect.currentframe().f_code.co_name, inspect.stack()[0].function)\n"
+            "try:\n    sys._getframe(10000)\nexcept ValueError as e:\n    print('ValueError', e)\n"
+        )
+        bare = self.run_py(code, shim=False)
+        native = self.run_py(code, env={"ROAR_RUNTIME_PYTHONPATH": self.tree})
+        self.assertEqual(native.stdout, bare.stdout)
+        self.assertTrue(native.shard()["capture"]["getframe_unaudited"])
+        kept = self.run_py("import sys; print(type(sys._getframe).__name__, sys._getframe.__name__)", env={"ROAR_RUNTIME_PYTHONPATH": self.tree, "ROAR_AUDIT_GETFRAME": "1"})
+        self.assertEqual(kept.stdout, b"builtin_function_or_method _getframe\n")
+
+    def test_exit_paths_under_native(self):
+        run = self.run_py("import sys; open('x.txt','w').close(); sys.exit(5)", env={"ROAR_RUNTIME_PYTHONPATH": self.tree})
+        self.assertEqual(run.returncode, 5)
+        shard = run.shard()
+        self.assertEqual(shard["exit"], {"how": "exit", "code": 5})
+        self.assertIn(("write", os.path.join(self.work, "x.txt"), None), self.files_of(shard))
+
+    def test_build_wheel_prints_the_name_it_builds(self):
+        proc = subprocess.run([sys.executable, BUILD_WHEEL, "--out", self.tmp, "--print-name"], stdout=subprocess.PIPE, env=clean_env())
+        self.assertEqual(proc.stdout.decode().strip(), os.path.basename(self.wheel))
+
+
+if __name__ == "__main__":
+    unittest.main()
