@@ -19,7 +19,11 @@ afterAll(() => fs.rmSync(cache, { recursive: true, force: true }));
 describe("roar run refuses or degrades clearly", () => {
   it("outside a project: says to run roar init, runs nothing", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "roar-noproject-"));
-    const r = spawnSync(process.execPath, [bin, "run", "touch", "made.txt"], { cwd: dir, env: cleanEnv, encoding: "utf8" });
+    const r = spawnSync(process.execPath, [bin, "run", "touch", "made.txt"], {
+      cwd: dir,
+      env: cleanEnv,
+      encoding: "utf8",
+    });
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/^roar: no \.roar\/ directory in .*\n {2}hint: run 'roar init' first\n$/);
     expect(fs.existsSync(path.join(dir, "made.txt"))).toBe(false);
@@ -69,5 +73,17 @@ describe("roar run refuses or degrades clearly", () => {
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/unknown flag --frobnicate/);
     expect(fs.existsSync(path.join(p.root, "nope.txt"))).toBe(false);
+  });
+
+  it("a store failure after the job ran: the child's exit code stands and roar says what was not recorded", (ctx) => {
+    if (!python) return ctx.skip("no local Python");
+    const q = tmpProject(cache);
+    q.write("seed.py", "pass\n");
+    expect(q.roar(["run", python, "seed.py"]).code).toBe(0); // the database exists now
+    q.write("break.py", "open('.roar/roar.db', 'wb').write(b'not a database' * 100)\nraise SystemExit(3)\n");
+    const r = q.roar(["run", "--tracer", "python", python, "break.py"]);
+    expect(r.code).toBe(3);
+    expect(r.err).toMatch(/roar: the job ran but was not recorded: /);
+    expect(r.err).toMatch(/hint: what roar captured is kept in .*\.roar\/tmp\//);
   });
 });

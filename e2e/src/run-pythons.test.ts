@@ -31,6 +31,11 @@ describe("roar run records the interpreter that ran", () => {
     expect(job.pythons[0]!.executable).toBeTruthy();
     if (hostVersion && hostVersion !== version) expect(job.pythons[0]!.version).not.toBe(hostVersion);
     expect(job.inputs).toContain("ident.py");
+    // What a user sees: `roar show @N --json` reports the interpreter that ran.
+    const show = p.roar(["show", `@${job.step}`, "--json"]);
+    expect(show.code, show.err).toBe(0);
+    const shown = JSON.parse(show.stdout.toString()) as { job: { pythons: { version: string }[] } };
+    expect(shown.job.pythons.map((x) => x.version)).toEqual([version]);
   });
 
   it("records both Pythons of a bash script that runs two of them", (ctx) => {
@@ -40,7 +45,10 @@ describe("roar run records the interpreter that ran", () => {
     fs.chmodSync(path.join(p.root, "both.sh"), 0o755);
     const r = p.roar(["run", "./both.sh"]);
     expect(r.code, r.err).toBe(0);
-    const versions = p.job().pythons.map((x) => x.version).sort();
+    const versions = p
+      .job()
+      .pythons.map((x) => x.version)
+      .sort();
     expect(versions).toEqual(two.map(versionOf).sort());
   });
 

@@ -19,7 +19,9 @@ export function assertBuilt(): void {
 
 /** The test process's environment without anything of an outer roar run or a venv. */
 export const cleanEnv = Object.fromEntries(
-  Object.entries(process.env).filter(([k]) => !k.startsWith("ROAR_") && k !== "PYTHONPATH" && k !== "VIRTUAL_ENV"),
+  Object.entries(process.env).filter(
+    ([k]) => !k.startsWith("ROAR_") && k !== "PYTHONPATH" && k !== "VIRTUAL_ENV",
+  ),
 ) as NodeJS.ProcessEnv;
 
 export interface RunResult {
@@ -33,7 +35,13 @@ export interface RunResult {
 
 function result(r: SpawnSyncReturns<Buffer>): RunResult {
   if (r.error) throw r.error;
-  return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr, err: r.stderr.toString("utf8") };
+  return {
+    code: r.status,
+    signal: r.signal,
+    stdout: r.stdout,
+    stderr: r.stderr,
+    err: r.stderr.toString("utf8"),
+  };
 }
 
 export interface TmpProject {
@@ -75,11 +83,7 @@ export function tmpProject(cache: string): TmpProject {
       }),
     );
   const init = roar(["init"]);
-  if (init.code !== 0) {
-    // TEMPORARY while `roar init` is being written by another helper: remove once it exists.
-    if (!/command init not found/i.test(init.err)) throw new Error(`roar init failed (${init.code}): ${init.err}`);
-    fs.mkdirSync(path.join(root, ".roar"));
-  }
+  if (init.code !== 0) throw new Error(`roar init failed (${init.code}): ${init.err}`);
   return {
     root,
     cache,
@@ -111,9 +115,11 @@ export function tmpProject(cache: string): TmpProject {
         ) as Record<string, unknown> | undefined;
         if (!row) throw new Error(`no job ${step ?? "(latest)"} recorded`);
         const paths = (table: string) =>
-          (db.prepare(`SELECT path FROM ${table} WHERE job_id = ? ORDER BY path`).all(row.id) as { path: string }[]).map(
-            (r) => r.path,
-          );
+          (
+            db.prepare(`SELECT path FROM ${table} WHERE job_id = ? ORDER BY path`).all(row.id) as {
+              path: string;
+            }[]
+          ).map((r) => r.path);
         return {
           step: row.step as number,
           tracer: row.tracer as string,
@@ -145,7 +151,10 @@ export function jobCount(root: string): number {
 
 /** `platform.python_version()` of an interpreter, asked directly. */
 export function versionOf(python: string): string {
-  const r = spawnSync(python, ["-c", "import platform; print(platform.python_version())"], { encoding: "utf8", env: cleanEnv });
+  const r = spawnSync(python, ["-c", "import platform; print(platform.python_version())"], {
+    encoding: "utf8",
+    env: cleanEnv,
+  });
   return r.stdout.trim();
 }
 

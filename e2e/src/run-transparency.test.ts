@@ -1,10 +1,11 @@
 // The workload cannot tell roar is there: exit codes, signals, stdout/stderr bytes, stdin.
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { discoverPythons } from "@roar/abi-probe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { assertBuilt, type TmpProject, tmpProject } from "./run-support.js";
+import { assertBuilt, bin, cleanEnv, type TmpProject, tmpProject } from "./run-support.js";
 
 const python = discoverPythons().at(-1);
 if (!python) console.log("run-transparency: skipped, no local CPython 3.8+ found");
@@ -62,7 +63,11 @@ describe.skipIf(!python)("roar run is transparent", () => {
 
   it("stdin is passed through", () => {
     const input = Buffer.from(Array.from({ length: 100_000 }, (_, i) => i % 256));
-    const argv = [python!, "-c", "import sys, hashlib; print(hashlib.sha256(sys.stdin.buffer.read()).hexdigest())"];
+    const argv = [
+      python!,
+      "-c",
+      "import sys, hashlib; print(hashlib.sha256(sys.stdin.buffer.read()).hexdigest())",
+    ];
     const bare = p.bare(argv, { input });
     const wrapped = p.roar(["run", ...argv], { input });
     expect(wrapped.code, wrapped.err).toBe(0);
@@ -71,8 +76,38 @@ describe.skipIf(!python)("roar run is transparent", () => {
   });
 
   it("passes the command's own flags through, even --help and --debug", () => {
-    const r = p.roar(["run", python!, "-c", "import sys; print(sys.argv[1:])", "--lr", "0.1", "--help", "--debug"]);
+    const r = p.roar([
+      "run",
+      python!,
+      "-c",
+      "import sys; print(sys.argv[1:])",
+      "--lr",
+      "0.1",
+      "--help",
+      "--debug",
+    ]);
     expect(r.code, r.err).toBe(0);
     expect(r.stdout.toString()).toBe("['--lr', '0.1', '--help', '--debug']\n");
   });
+
+  it.each(["python", "strace", "preload"])(
+    "SIGTERM sent to roar reaches the command (--tracer %s)",
+    async (tracer) => {
+      const script = "import sys, time\nprint('ready', flush=True)\ntime.sleep(60)\n";
+      const child = spawn(process.execPath, [bin, "run", "--tracer", tracer, python!, "-c", script], {
+        cwd: p.root,
+        env: { ...cleanEnv, XDG_CACHE_HOME: cache },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let err = "";
+      child.stderr.on("data", (d) => (err += d));
+      await new Promise<void>((resolve) => child.stdout.once("data", () => resolve()));
+      const started = Date.now();
+      child.kill("SIGTERM");
+      const code = await new Promise<number | null>((resolve) => child.once("exit", (c) => resolve(c)));
+      expect(code, err).toBe(143);
+      expect(Date.now() - started).toBeLessThan(30_000); // the sleeping command died; roar did not wait it out
+      expect(p.job()).toMatchObject({ signal: "SIGTERM" });
+    },
+  );
 });

@@ -166,6 +166,8 @@ describe.skipIf(pythons.length === 0).each(pythons)("shim round trip under %s", 
     ]);
     expect(pids.size).toBe(4);
     expect(job.packages.map((p) => [p.name, p.version])).toContainEqual(["roar-e2e-dist", "2.3.4"]);
+    // the main process, the spawn worker (re-imports the main module) and the fork worker (inherits it)
+    expect(job.packages.find((p) => p.name === "roar-e2e-dist")!.pids.length).toBeGreaterThanOrEqual(3);
     // readInjectLog reads a single shard the same way
     const one = fs.readdirSync(shards).find((n) => n.startsWith("shard-"))!;
     expect((await readInjectLog(path.join(shards, one))).schema_version).toBe(1);

@@ -44,6 +44,9 @@ class ShimState:
         self.files = {}
         self.spawned = []
         self.dropped = 0
+        # modules imported before the workload (by site and .pth files) are not the workload's;
+        # kept across fork: a fork worker uses what its parent imported
+        self.preloaded = frozenset(sys.modules)
         self.reset_process()
 
     def reset_process(self):
@@ -57,8 +60,6 @@ class ShimState:
         self.exit_how = None
         self.exit_code = None
         self.written = None  # path of the shard once written
-        # modules imported before the workload (by site and .pth files) are not the workload's
-        self.preloaded = frozenset(sys.modules)
 
     def error(self, where, e):
         if len(self.errors) < 50:
@@ -116,7 +117,8 @@ def start(shim_dir):
     if state.gate_outcome != "native" and state.runtime_expected and os.environ.get("ROAR_GATE_WARNED") != "1":
         os.environ["ROAR_GATE_WARNED"] = "1"
         try:
-            sys.stderr.write(gate.warning_text(result, sys.executable))
+            final = gate.GateResult(None, state.gate_outcome, state.gate_reason, state.runtime_path)
+            sys.stderr.write(gate.warning_text(final, sys.executable))
             sys.stderr.flush()
         except Exception:
             pass

@@ -23,6 +23,11 @@ SPAWN_EVENTS = frozenset(("subprocess.Popen", "os.system", "os.posix_spawn", "os
 EVENTS = FILE_EVENTS | SPAWN_EVENTS
 
 DEFAULT_LIMIT = 1000000
+_COMMON_MODES = (
+    [(m, "read") for m in ("r", "rb", "rt", "br", "tr")]
+    + [(m, "write") for m in ("w", "wb", "wt", "a", "ab", "at", "x", "xb")]
+    + [(m, "readwrite") for m in ("r+", "rb+", "r+b", "w+", "wb+", "w+b", "a+", "ab+", "a+b")]
+)
 SPAWN_LIMIT = 10000
 ERROR_LIMIT = 20
 
@@ -104,16 +109,22 @@ class PythonRecorder:
             else:
                 counters[0] += 1
 
+        mode_ops = dict(_COMMON_MODES)
+
         def hook(event, args):
             if event not in events:
                 return
             try:
-                if event in file_events:
-                    if event == "open":
-                        path = absolute(args[0])
+                if event == "open":
+                    # the hot case, inlined: an absolute str path with a common mode
+                    path = args[0]
+                    if path.__class__ is not str or path[:1] != "/":
+                        path = absolute(path)
                         if path is None:
                             return
-                        mode = args[1]
+                    mode = args[1]
+                    op = mode_ops.get(mode) if mode.__class__ is str else None
+                    if op is None:
                         if isinstance(mode, str):
                             if "+" in mode:
                                 op = "readwrite"
@@ -124,8 +135,16 @@ class PythonRecorder:
                         else:
                             acc = (args[2] or 0) & 3
                             op = "read" if acc == 0 else ("write" if acc == 1 else "readwrite")
-                        add(op, path)
-                    elif event == "os.rename":
+                    key = (op, path, None)
+                    n = files.get(key)
+                    if n is not None:
+                        files[key] = n + 1
+                    elif len(files) < limit:
+                        files[key] = 1
+                    else:
+                        counters[0] += 1
+                elif event in file_events:
+                    if event == "os.rename":
                         src = absolute(args[0], args[2])
                         dst = absolute(args[1], args[3])
                         if src is not None:

@@ -226,8 +226,8 @@ static int put_path(line_t *l, int dirfd, const char *path) {
  * 64-byte header holds an atomic byte counter that every process (exec'd, forked, vforked) bumps
  * to reserve room for a line, then copies the line in. No syscall per event, and what is copied is
  * in the page cache at once, so a process killed with SIGKILL loses nothing it has recorded.
- * The file is sparse up to the mapping size; blocks are reserved a chunk ahead with fallocate, so a
- * full disk drops events (counted in the header) instead of raising SIGBUS in the user's program.
+ * The file grows a chunk at a time with fallocate, ahead of the lines written into it, so a full
+ * disk drops events (counted in the header) instead of raising SIGBUS in the user's program.
  * Where the mapping cannot be had (no mmap/fallocate on that filesystem), each process falls back
  * to its own `preload-<pid>-<random>.log`, one write() per line.
  */
@@ -242,7 +242,7 @@ struct log_head {
 #define MAP_MAGIC 0x0031504c52414f52ULL /* "ROARPL1\0" little-endian */
 #define MAP_HEADER 64
 #define MAP_CHUNK (1UL << 20)
-#define MAP_SIZE (1UL << 30)        /* address space only: pages are touched as lines arrive */
+#define MAP_SIZE (1UL << 30)        /* address space only: the file grows a chunk at a time */
 #define MAP_SIZE_LIMITED (16UL << 20) /* under RLIMIT_AS, keep out of the program's budget */
 
 static char *g_map;
@@ -306,9 +306,11 @@ static int open_shared_log(void) {
   size_t size = MAP_SIZE;
   struct rlimit rl;
   if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) size = MAP_SIZE_LIMITED;
+  /* The file only ever grows, through fallocate (which extends it): never ftruncate, which could
+   * shrink it under another process's mapping. The mapping may run past the end of the file; we
+   * only touch bytes that fallocate has covered, the header page included. */
   struct stat st;
-  /* Only ever grow: processes race here, and a shrink would pull pages from under another's map. */
-  if (fstat(fd, &st) != 0 || ((size_t)st.st_size < size && ftruncate(fd, (off_t)size) != 0)) {
+  if (fstat(fd, &st) != 0 || ((uint64_t)st.st_size < MAP_CHUNK && fallocate_range(fd, 0, MAP_CHUNK) != 0)) {
     syscall(SYS_close, fd);
     return -1;
   }
@@ -318,15 +320,8 @@ static int open_shared_log(void) {
     return -1;
   }
   struct log_head *h = (struct log_head *)map;
-  if (__atomic_load_n(&h->allocated, __ATOMIC_ACQUIRE) < MAP_CHUNK) {
-    if (fallocate_range(fd, 0, MAP_CHUNK) != 0) {
-      munmap(map, size);
-      syscall(SYS_close, fd);
-      return -1;
-    }
-    uint64_t cur = 0;
-    __atomic_compare_exchange_n(&h->allocated, &cur, MAP_CHUNK, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
-  }
+  uint64_t cur = 0;
+  __atomic_compare_exchange_n(&h->allocated, &cur, MAP_CHUNK, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
   /* No descriptor stays open: nothing for the program to trip over, close or inherit. */
   syscall(SYS_close, fd);
   __atomic_store_n(&h->magic, MAP_MAGIC, __ATOMIC_RELEASE);

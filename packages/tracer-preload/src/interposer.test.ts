@@ -288,6 +288,32 @@ describe("durability and the fallback log", () => {
     expectEvent(traced.logs, "write", `${dir}/made.txt`);
   });
 
+  it("grows the shared log past its first chunk without losing a line", async () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, "a-file-with-a-rather-long-name-to-fill-the-log-faster.txt"), "x");
+    const exe = compileC(
+      dir,
+      "many",
+      `#include <fcntl.h>
+       #include <unistd.h>
+       int main(void) {
+         for (int i = 0; i < 30000; i++) {
+           int fd = open("a-file-with-a-rather-long-name-to-fill-the-log-faster.txt", O_RDONLY);
+           if (fd < 0) return 1;
+           close(fd);
+         }
+         return 0;
+       }`,
+    );
+    const { code, logs, logDir } = await runTraced(exe, [], { cwd: dir });
+    expect(code).toBe(0);
+    expect(fs.statSync(path.join(logDir, "preload.log")).size).toBeGreaterThan(2 * 1024 * 1024);
+    expect(logs.events.filter((e) => e.op === "read" && e.path.endsWith("log-faster.txt"))).toHaveLength(
+      30000,
+    );
+    expect(logs.errors).toEqual([]);
+  });
+
   it("records the same events through the per-process fallback files", async () => {
     const dir = tempDir();
     fs.writeFileSync(path.join(dir, "a"), "2\n1\n");

@@ -1,10 +1,10 @@
 import { Flags } from "@oclif/core";
 import { RoarCommand } from "../base-command.js";
 import { buildDagData, type DagData } from "../lineage/dag-data.js";
-import { createDiskCheck } from "../lineage/disk-check.js";
+import { createDiskCheck, recordedHashFromDb } from "../lineage/disk-check.js";
 import { loadSnapshot } from "../lineage/load-snapshot.js";
-import { openDbForQuery } from "../lineage/open-db.js";
 import { requireProject } from "../project/find-root.js";
+import { openStore } from "../store/store.js";
 import { renderDagDot, renderDagMermaid, renderDagText } from "../views/dag.js";
 import { colourEnabled, terminalWidth } from "../views/paint.js";
 
@@ -14,7 +14,7 @@ export default class Dag extends RoarCommand {
     "A step depends on another when it read a file the other wrote. A step is stale when a file it read " +
     "changed since (an upstream step re-ran with other output, or the file was edited or removed), and so " +
     "is everything downstream of it.\n" +
-    "JSON (--format json or --json): { steps: [{ step, uid, command, state: active|stale|superseded, " +
+    "JSON (--format json or --json): { summary: { steps, stale }, steps: [{ step, uid, command, state: active|stale|superseded, " +
     "dependencies: [step], consumed, produced, reasons }], artifacts: [{ path, hash, state: current|modified|missing, " +
     "producer, consumers: [step], terminal }] }, steps in pipeline order.";
   static override examples = [
@@ -25,7 +25,11 @@ export default class Dag extends RoarCommand {
   ];
   static override enableJsonFlag = true;
   static override flags = {
-    format: Flags.string({ options: ["text", "json", "dot", "mermaid"], default: "text", description: "Output format." }),
+    format: Flags.string({
+      options: ["text", "json", "dot", "mermaid"],
+      default: "text",
+      description: "Output format.",
+    }),
     "stale-only": Flags.boolean({ description: "Only the stale steps." }),
     expanded: Flags.boolean({ description: "Include superseded (older) runs of each step." }),
     artifacts: Flags.boolean({ description: "Include the files between the steps." }),
@@ -34,18 +38,25 @@ export default class Dag extends RoarCommand {
   async run(): Promise<DagData> {
     const { flags } = await this.parse(Dag);
     const project = requireProject(process.cwd());
-    const db = openDbForQuery(project);
-    let data: DagData = { steps: [], artifacts: [] };
-    if (db) {
-      try {
-        const snapshot = loadSnapshot(db, { includeSuperseded: flags.expanded });
-        data = buildDagData(snapshot, createDiskCheck(project.root, db), {
-          expanded: flags.expanded,
-          staleOnly: flags["stale-only"],
-        });
-      } finally {
-        db.close();
-      }
+    // Read-only: a query never waits on (or blocks) a `roar run` that is recording.
+    const store = openStore(project, { readonly: true });
+    const db = store.db;
+    let data: DagData;
+    try {
+      // The artifact list costs a look at every tracked file: only when it is shown.
+      const artifacts = flags.artifacts || flags.format === "json" || this.jsonEnabled();
+      const snapshot = loadSnapshot(db, {
+        includeSuperseded: flags.expanded,
+        withOutputs: artifacts,
+        withHashes: artifacts,
+      });
+      data = buildDagData(snapshot, createDiskCheck(project.root, db), recordedHashFromDb(db), {
+        expanded: flags.expanded,
+        staleOnly: flags["stale-only"],
+        artifacts,
+      });
+    } finally {
+      store.close();
     }
     if (this.jsonEnabled()) return data;
     switch (flags.format) {
@@ -60,8 +71,11 @@ export default class Dag extends RoarCommand {
         break;
       default:
         this.log(
-          renderDagText(data, { colour: colourEnabled(), width: terminalWidth(), artifacts: flags.artifacts }) +
-            (db ? "" : "\n\nhint: record a step with 'roar run <command>'"),
+          renderDagText(data, {
+            colour: colourEnabled(),
+            width: terminalWidth(),
+            artifacts: flags.artifacts,
+          }) + (data.summary.steps ? "" : "\nhint: record a step with 'roar run <command>'"),
         );
     }
     return data;

@@ -1,14 +1,13 @@
-import fs from "node:fs";
 import path from "node:path";
 import { Args } from "@oclif/core";
 import { RoarCommand } from "../base-command.js";
 import { RoarError } from "../errors.js";
-import { blake3File } from "../lineage/disk-check.js";
+import { currentFileHash } from "../lineage/disk-check.js";
 import { sqliteLineageSource } from "../lineage/lineage-source.js";
-import { openDbForQuery } from "../lineage/open-db.js";
 import { toRecordedPath } from "../lineage/project-path.js";
 import { type LineageData, traceLineage, UnknownPathError } from "../lineage/trace.js";
 import { requireProject } from "../project/find-root.js";
+import { openStore } from "../store/store.js";
 import { renderLineage } from "../views/lineage.js";
 import { colourEnabled, terminalWidth } from "../views/paint.js";
 
@@ -18,7 +17,10 @@ export default class Lineage extends RoarCommand {
     "JSON: { path, hash, onDisk: same|modified|missing, source, jobs: [{ step, uid, command, exitCode, status, " +
     "superseded, startedAt, pythons: [{ version, implementation, abiTag, executable }], inputs: [{ path, hash, producer }], " +
     "outputs: [{ path, hash }] }].";
-  static override examples = ["<%= config.bin %> lineage model.pt", "<%= config.bin %> lineage data/clean.csv --json"];
+  static override examples = [
+    "<%= config.bin %> lineage model.pt",
+    "<%= config.bin %> lineage data/clean.csv --json",
+  ];
   static override enableJsonFlag = true;
   static override args = { path: Args.string({ required: true, description: "The file to trace." }) };
 
@@ -27,20 +29,19 @@ export default class Lineage extends RoarCommand {
     const project = requireProject(process.cwd());
     const recorded = toRecordedPath(project.root, process.cwd(), args.path);
     const abs = path.resolve(process.cwd(), args.path);
-    const db = openDbForQuery(project);
-    if (!db) throw notRecorded(args.path);
+    const store = openStore(project, { readonly: true });
+    const db = store.db;
     let data: LineageData;
     try {
-      let diskHash: string | null = null;
-      if (fs.statSync(abs, { throwIfNoEntry: false })?.isFile()) diskHash = blake3File(abs);
-      data = traceLineage(sqliteLineageSource(db), recorded, diskHash);
+      data = traceLineage(sqliteLineageSource(db), recorded, currentFileHash(db, abs));
     } catch (error) {
       if (error instanceof UnknownPathError) throw notRecorded(args.path);
       throw error;
     } finally {
-      db.close();
+      store.close();
     }
-    if (!this.jsonEnabled()) this.log(renderLineage(data, { colour: colourEnabled(), width: terminalWidth() }));
+    if (!this.jsonEnabled())
+      this.log(renderLineage(data, { colour: colourEnabled(), width: terminalWidth() }));
     return data;
   }
 }

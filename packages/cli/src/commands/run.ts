@@ -15,7 +15,11 @@ export default class Run extends RoarCommand {
   // The command's own flags must reach it untouched: roar splits argv itself (see parseRunArgv).
   static override strict = false;
   static override flags = {
-    tracer: Flags.string({ char: "t", options: ["auto", "preload", "strace", "python"], description: "How file I/O is captured." }),
+    tracer: Flags.string({
+      char: "t",
+      options: ["auto", "preload", "strace", "python"],
+      description: "How file I/O is captured.",
+    }),
     name: Flags.string({ char: "n", description: "A name for this step." }),
   };
   static override args = { command: Args.string({ description: "The command to run, then its arguments." }) };

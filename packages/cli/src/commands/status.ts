@@ -1,9 +1,9 @@
 import { RoarCommand } from "../base-command.js";
-import { createDiskCheck } from "../lineage/disk-check.js";
+import { createDiskCheck, recordedHashFromDb } from "../lineage/disk-check.js";
 import { loadSnapshot } from "../lineage/load-snapshot.js";
-import { openDbForQuery } from "../lineage/open-db.js";
 import { buildStatusData, type StatusData } from "../lineage/status-data.js";
 import { requireProject } from "../project/find-root.js";
+import { openStore } from "../store/store.js";
 import { colourEnabled, terminalWidth } from "../views/paint.js";
 import { renderStatus } from "../views/status.js";
 
@@ -18,16 +18,20 @@ export default class Status extends RoarCommand {
   async run(): Promise<StatusData> {
     await this.parse(Status);
     const project = requireProject(process.cwd());
-    const db = openDbForQuery(project);
-    let data: StatusData = { upToDate: true, changedOutputs: [], staleSteps: [], rerun: [] };
-    if (db) {
-      try {
-        data = buildStatusData(loadSnapshot(db), createDiskCheck(project.root, db));
-      } finally {
-        db.close();
-      }
+    const store = openStore(project, { readonly: true });
+    const db = store.db;
+    let data: StatusData;
+    try {
+      data = buildStatusData(
+        loadSnapshot(db, { withOutputs: true }),
+        createDiskCheck(project.root, db),
+        recordedHashFromDb(db),
+      );
+    } finally {
+      store.close();
     }
-    if (!this.jsonEnabled()) this.log(renderStatus(data, { colour: colourEnabled(), width: terminalWidth() }));
+    if (!this.jsonEnabled())
+      this.log(renderStatus(data, { colour: colourEnabled(), width: terminalWidth() }));
     return data;
   }
 }

@@ -37,10 +37,15 @@ export function loadConfig(configPath: string): RoarConfig {
   }
   for (const spec of CONFIG_KEYS as readonly ConfigKeySpec[]) {
     const [section, name] = spec.key.split(".") as [string, string];
-    const value = (table[section] as Record<string, unknown> | undefined)?.[name];
+    let value = (table[section] as Record<string, unknown> | undefined)?.[name];
     if (value === undefined) continue;
+    // TOML has no null: an optional string written as "" means unset.
+    if (spec.type === "string?" && value === "") value = null;
     const problem = checkValue(spec, value);
-    if (problem) throw new RoarError(`${configPath}: ${spec.key} ${problem}`, { hint: `roar config set ${spec.key} <value>` });
+    if (problem)
+      throw new RoarError(`${configPath}: ${spec.key} ${problem}`, {
+        hint: `roar config set ${spec.key} <value>`,
+      });
     (config as unknown as Record<string, Record<string, unknown>>)[section]![name] = value;
   }
   return config;
@@ -58,7 +63,9 @@ export function checkValue(spec: ConfigKeySpec, value: unknown): string | null {
     case "string?":
       return value === null || typeof value === "string" ? null : "must be a string";
     case "string[]":
-      return Array.isArray(value) && value.every((v) => typeof v === "string") ? null : "must be a list of strings";
+      return Array.isArray(value) && value.every((v) => typeof v === "string")
+        ? null
+        : "must be a list of strings";
     case "integer":
       return Number.isInteger(value) && (value as number) > 0 ? null : "must be a positive whole number";
   }

@@ -24,7 +24,8 @@ export const CONFIG_KEYS = [
     key: "filters.ignore_paths",
     type: "string[]",
     default: [],
-    description: "Glob patterns (relative to the project root, or absolute) never recorded as inputs or outputs.",
+    description:
+      "Glob patterns (relative to the project root, or absolute) never recorded as inputs or outputs.",
   },
   {
     key: "runtime.install",
@@ -32,7 +33,8 @@ export const CONFIG_KEYS = [
     values: ["auto", "skip"],
     default: "auto",
     env: "ROAR_RUNTIME_INSTALL",
-    description: "auto: install the shim's compiled runtime for a new Python on first use; skip: never install.",
+    description:
+      "auto: install the shim's compiled runtime for a new Python on first use; skip: never install.",
   },
   {
     key: "runtime.index_url",

@@ -1,6 +1,6 @@
-import { buildGraph, topoOrder } from "./graph.js";
+import { buildGraph, type PipelineGraph, topoOrder } from "./graph.js";
 import type { Snapshot } from "./snapshot.js";
-import { computeStaleness, type DiskCheck, describeReason } from "./staleness.js";
+import { computeStaleness, type DiskCheck, describeReason, type RecordedHash } from "./staleness.js";
 
 export type StepState = "active" | "stale" | "superseded";
 export type ArtifactState = "current" | "modified" | "missing";
@@ -35,6 +35,8 @@ export interface DagArtifact {
 }
 
 export interface DagData {
+  /** The whole current pipeline, whatever the filters: number of steps, and how many are stale. */
+  summary: { steps: number; stale: number };
   steps: DagStep[];
   artifacts: DagArtifact[];
 }
@@ -44,14 +46,22 @@ export interface DagOptions {
   expanded?: boolean;
   /** Only stale steps (artifacts: only those a stale step reads or writes). */
   staleOnly?: boolean;
+  /** Build the artifact list (needs a snapshot loaded `withOutputs` and `withHashes`). */
+  artifacts?: boolean;
 }
 
-export function buildDagData(snapshot: Snapshot, disk: DiskCheck, options: DagOptions = {}): DagData {
+export function buildDagData(
+  snapshot: Snapshot,
+  disk: DiskCheck,
+  recordedHash: RecordedHash,
+  options: DagOptions = {},
+): DagData {
   const graph = buildGraph(snapshot, { includeSuperseded: options.expanded });
-  const stale = computeStaleness(graph, disk);
+  const stale = computeStaleness(graph, disk, recordedHash);
   const steps: DagStep[] = [];
   for (const job of topoOrder(graph)) {
-    const state: StepState = job.supersededBy !== null ? "superseded" : stale.has(job.id) ? "stale" : "active";
+    const state: StepState =
+      job.supersededBy !== null ? "superseded" : stale.has(job.id) ? "stale" : "active";
     if (options.staleOnly && state !== "stale") continue;
     steps.push({
       step: job.step,
@@ -61,51 +71,82 @@ export function buildDagData(snapshot: Snapshot, disk: DiskCheck, options: DagOp
       dependencies: [...new Set((graph.deps.get(job.id) ?? []).map((id) => graph.byId.get(id)!.step))].sort(
         (a, b) => a - b,
       ),
-      consumed: job.inputs.length,
-      produced: job.outputs.length,
+      consumed: job.consumed,
+      produced: job.produced,
       reasons: (stale.get(job.id) ?? []).map(describeReason),
     });
   }
+  const current = graph.nodes.filter((job) => job.supersededBy === null).length;
+  return {
+    summary: { steps: current, stale: stale.size },
+    steps,
+    artifacts: options.artifacts ? buildArtifacts(snapshot, graph, disk, stale, options) : [],
+  };
+}
 
-  const artifacts = new Map<string, DagArtifact>();
-  const staleSteps = options.staleOnly ? new Set(steps.map((s) => s.step)) : null;
-  for (const job of graph.nodes) {
-    if (job.supersededBy !== null) continue;
-    for (const out of job.outputs) {
-      if (graph.producerByPath.get(out.path) !== job) continue;
-      artifacts.set(out.path, {
-        path: out.path,
-        hash: out.hash,
+/** Needs a snapshot loaded `withOutputs` and `withHashes`. */
+function buildArtifacts(
+  snapshot: Snapshot,
+  graph: PipelineGraph,
+  disk: DiskCheck,
+  stale: Map<number, unknown>,
+  options: DagOptions,
+): DagArtifact[] {
+  const artifacts = new Map<string, DagArtifact & { recordedAt: number }>();
+  // Outputs come in job id order: a later writer of the same path holds its current content.
+  for (const out of snapshot.outputs) {
+    const job = graph.byId.get(out.jobId);
+    if (!job) continue;
+    artifacts.set(out.path, {
+      path: out.path,
+      hash: out.hash ?? "",
+      state: "current",
+      producer: job.step,
+      consumers: [],
+      terminal: true,
+      recordedAt: job.endedAt,
+    });
+  }
+  for (const input of snapshot.inputs) {
+    const job = graph.byId.get(input.jobId);
+    if (!job || job.supersededBy !== null) continue;
+    let artifact = artifacts.get(input.path);
+    if (!artifact) {
+      artifact = {
+        path: input.path,
+        hash: input.hash ?? "",
         state: "current",
-        producer: job.step,
+        producer: null,
         consumers: [],
-        terminal: true,
-      });
+        terminal: false,
+        recordedAt: job.endedAt,
+      };
+      artifacts.set(input.path, artifact);
     }
-  }
-  for (const job of graph.nodes) {
-    if (job.supersededBy !== null) continue;
-    for (const input of job.inputs) {
-      let artifact = artifacts.get(input.path);
-      if (!artifact) {
-        artifact = { path: input.path, hash: input.hash, state: "current", producer: null, consumers: [], terminal: false };
-        artifacts.set(input.path, artifact);
-      }
-      if (artifact.producer === job.step) continue;
-      if (artifact.producer === null) artifact.hash = input.hash; // the latest read wins (jobs are in id order)
-      artifact.consumers.push(job.step);
-      artifact.terminal = false;
+    if (artifact.producer === job.step) continue;
+    if (artifact.producer === null && input.hash !== undefined) {
+      artifact.hash = input.hash; // a source file: the latest read wins (inputs are in job id order)
+      artifact.recordedAt = job.endedAt;
     }
+    artifact.consumers.push(job.step);
+    artifact.terminal = false;
   }
+  const staleSteps = options.staleOnly
+    ? new Set([...stale.keys()].map((id) => graph.byId.get(id)!.step))
+    : null;
   const list: DagArtifact[] = [];
-  for (const artifact of artifacts.values()) {
-    if (staleSteps && !(artifact.producer !== null && staleSteps.has(artifact.producer)) && !artifact.consumers.some((c) => staleSteps.has(c)))
+  for (const { recordedAt, ...artifact } of artifacts.values()) {
+    if (
+      staleSteps &&
+      !(artifact.producer !== null && staleSteps.has(artifact.producer)) &&
+      !artifact.consumers.some((c) => staleSteps.has(c))
+    )
       continue;
-    const onDisk = disk(artifact.path, artifact.hash);
+    const onDisk = disk(artifact.path, recordedAt, () => artifact.hash);
     artifact.state = onDisk === "same" ? "current" : onDisk;
-    artifact.consumers.sort((a, b) => a - b);
+    artifact.consumers = [...new Set(artifact.consumers)].sort((a, b) => a - b);
     list.push(artifact);
   }
   list.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { steps, artifacts: list };
+  return list;
 }

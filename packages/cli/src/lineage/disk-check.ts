@@ -2,64 +2,109 @@ import fs from "node:fs";
 import path from "node:path";
 import { Blake3Hasher } from "@napi-rs/blake-hash";
 import type Database from "better-sqlite3";
-import type { DiskCheck, DiskState } from "./staleness.js";
+import type { DiskCheck, RecordedHash } from "./staleness.js";
 
 export interface DiskCheckOptions {
   /** Hash a file's content (BLAKE3 hex). Defaults to a streaming BLAKE3 of the file. */
   hashFile?: (absPath: string) => string;
 }
 
+const MTIME_MARGIN_MS = 50;
+
+const MISSING = -1;
+const NOT_A_FILE = -2;
+
 /**
- * The real DiskCheck for a project: stat first (cheap), and hash only when the hash cache cannot
- * vouch for the file. A file whose (dev, ino, size, mtime) matches a hash_cache row has that
- * row's hash; a file whose size differs from the recorded artifact's is modified without hashing.
- * Memoised per (path, hash), so each file is looked at once per command.
+ * The real DiskCheck for a project, cheapest test first: a file not modified since it was recorded
+ * (mtime before the job's end) is as recorded, with one stat; otherwise a hash_cache row matching
+ * its (dev, ino, size, mtime) gives its hash; a size that differs from the recorded artifact's means
+ * modified; only then is the file hashed. Each path is stat-ed and hashed at most once per command,
+ * and only its mtime is kept: holding 100,000 Stats objects costs more in GC than the stats.
  */
-export function createDiskCheck(root: string, db: Database.Database, options: DiskCheckOptions = {}): DiskCheck {
+export function createDiskCheck(
+  root: string,
+  db: Database.Database,
+  options: DiskCheckOptions = {},
+): DiskCheck {
   const hashFile = options.hashFile ?? blake3File;
   const cacheRow = db.prepare<[bigint, bigint], { size: number; mtime_ns: string; hash: string }>(
     "SELECT size, mtime_ns, hash FROM hash_cache WHERE dev = ? AND ino = ?",
   );
-  cacheRow.safeIntegers(false);
   const artifactSize = db.prepare<[string], { size: number }>("SELECT size FROM artifacts WHERE hash = ?");
-  const memo = new Map<string, DiskState>();
-  const currentHash = new Map<string, string | null>();
+  const mtimes = new Map<string, number>();
+  /** Content hash of a changed file; null when unreadable. */
+  const hashes = new Map<string, string | null>();
+  const prefix = root.endsWith(path.sep) ? root : root + path.sep;
 
-  return (relPath: string, hash: string): DiskState => {
-    const key = `${hash}\0${relPath}`;
-    const known = memo.get(key);
-    if (known) return known;
-    const abs = path.isAbsolute(relPath) ? relPath : path.join(root, relPath);
-    const state = check(abs, hash);
-    memo.set(key, state);
-    return state;
-  };
-
-  function check(abs: string, hash: string): DiskState {
-    const st = fs.statSync(abs, { bigint: true, throwIfNoEntry: false });
-    if (!st) return "missing";
-    if (!st.isFile()) return "modified";
-    let onDisk = currentHash.get(abs);
-    if (onDisk === undefined) {
-      const row = cacheRow.get(st.dev, st.ino);
-      if (row && BigInt(row.size) === st.size && row.mtime_ns === String(st.mtimeNs)) onDisk = row.hash;
+  return (relPath, recordedAt, recordedHash) => {
+    const abs = path.isAbsolute(relPath) ? relPath : prefix + relPath;
+    let mtime = mtimes.get(abs);
+    if (mtime === undefined) {
+      const st = fs.statSync(abs, { throwIfNoEntry: false });
+      mtime = !st ? MISSING : st.isFile() ? st.mtimeMs : NOT_A_FILE;
+      mtimes.set(abs, mtime);
+    }
+    if (mtime === MISSING) return "missing";
+    if (mtime === NOT_A_FILE) return "modified";
+    // A write during the job ends before the job does. Kernels stamp mtime from a coarse clock that
+    // can lag real time by a tick (1-10 ms), so an edit just after the job could look older than it:
+    // only files older than the job's end by more than that margin skip the hash check.
+    if (mtime < recordedAt - MTIME_MARGIN_MS) return "same";
+    const expected = recordedHash();
+    let hash = hashes.get(abs);
+    if (hash === undefined) {
+      // The hash cache is keyed like the CLI core writes it: (dev, ino) as signed 64-bit, mtime in ns.
+      const big = fs.statSync(abs, { bigint: true, throwIfNoEntry: false });
+      if (!big) return "missing";
+      const row = cacheRow.get(BigInt.asIntN(64, big.dev), BigInt.asIntN(64, big.ino));
+      if (row && BigInt(row.size) === big.size && row.mtime_ns === String(big.mtimeNs)) hash = row.hash;
       else {
-        const recorded = artifactSize.get(hash);
-        if (recorded && BigInt(recorded.size) !== st.size) return "modified";
+        const recorded = artifactSize.get(expected);
+        if (recorded && BigInt(recorded.size) !== big.size) return "modified";
         try {
-          onDisk = hashFile(abs);
+          hash = hashFile(abs);
         } catch {
-          onDisk = null; // unreadable: cannot vouch for it
+          hash = null; // unreadable: cannot vouch for it
         }
       }
-      currentHash.set(abs, onDisk);
+      hashes.set(abs, hash);
     }
-    if (onDisk === null) return "modified";
-    return onDisk === hash ? "same" : "modified";
+    return hash === expected ? "same" : "modified";
+  };
+}
+
+/** Recorded hashes from the store, one indexed lookup each (only for files that changed on disk). */
+export function recordedHashFromDb(db: Database.Database): RecordedHash {
+  const input = db.prepare<[number, string], { h: string }>(
+    "SELECT artifact_hash AS h FROM job_inputs WHERE job_id = ? AND path = ?",
+  );
+  const output = db.prepare<[number, string], { h: string }>(
+    "SELECT artifact_hash AS h FROM job_outputs WHERE job_id = ? AND path = ?",
+  );
+  return (kind, jobId, p) => (kind === "input" ? input : output).get(jobId, p)?.h ?? "";
+}
+
+/**
+ * The content hash of the file at `abs` now (null: missing or not a file), from the hash cache when
+ * its (dev, ino, size, mtime) still match, so a big model file is not re-read on every query.
+ */
+export function currentFileHash(db: Database.Database, abs: string, hashFile = blake3File): string | null {
+  const st = fs.statSync(abs, { bigint: true, throwIfNoEntry: false });
+  if (!st?.isFile()) return null;
+  const row = db
+    .prepare<[bigint, bigint], { size: number; mtime_ns: string; hash: string }>(
+      "SELECT size, mtime_ns, hash FROM hash_cache WHERE dev = ? AND ino = ?",
+    )
+    .get(BigInt.asIntN(64, st.dev), BigInt.asIntN(64, st.ino));
+  if (row && BigInt(row.size) === st.size && row.mtime_ns === String(st.mtimeNs)) return row.hash;
+  try {
+    return hashFile(abs);
+  } catch {
+    return null;
   }
 }
 
-/** The hash of the file at `abs` now, or null when it is missing; used by `roar lineage`. */
+/** BLAKE3 (hex) of the file at `abs`, streamed in 1 MiB chunks. */
 export function blake3File(abs: string): string {
   const hasher = new Blake3Hasher();
   const fd = fs.openSync(abs, "r");

@@ -60,15 +60,19 @@ describe("topoOrder", () => {
 
   it("orders a 12-step chain and survives a cycle", () => {
     fx = fixtureProject();
-    fx.write("f0", "0");
+    // Letters, not digits: numbered file names are one step's pattern (see step-key.ts).
+    const file = (i: number) => `f${String.fromCharCode(97 + i)}`;
+    fx.write(file(0), "0");
     for (let i = 1; i <= 12; i++) {
-      fx.write(`f${i}`, String(i));
-      fx.run(`s${i}`, { inputs: [`f${i - 1}`], outputs: [`f${i}`] });
+      fx.write(file(i), String(i));
+      fx.run(`s${i}`, { inputs: [file(i - 1)], outputs: [file(i)] });
     }
-    fx.run("loop", { inputs: ["f12"], outputs: ["f0"] }); // rewrites the chain's source: a cycle
+    fx.run("loop", { inputs: [file(12)], outputs: [file(0)] }); // rewrites the chain's source: a cycle
     const order = topoOrder(buildGraph(loadSnapshot(fx.db)));
     expect(order).toHaveLength(13);
     expect(new Set(order.map((j) => j.id)).size).toBe(13);
-    expect(order.map((j) => j.command).slice(0, 12)).toEqual(Array.from({ length: 12 }, (_, i) => `s${i + 1}`));
+    expect(order.map((j) => j.command).slice(0, 12)).toEqual(
+      Array.from({ length: 12 }, (_, i) => `s${i + 1}`),
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { isCurrent, type JobNode, type Snapshot } from "./snapshot.js";
+import { type InputEdge, isCurrent, type JobNode, type Snapshot } from "./snapshot.js";
 
 /**
  * The pipeline as a graph of jobs. Job B depends on job A when B consumed a path that A produced.
@@ -13,58 +13,45 @@ export interface PipelineGraph {
   deps: Map<number, number[]>;
   /** job id → ids of the jobs that depend on it (unique, ascending). */
   dependents: Map<number, number[]>;
-  /** path → the current job that produced it (the latest one when two current steps write it). */
-  producerByPath: Map<string, JobNode>;
+  /** job id → the files it read. */
+  inputsOf: Map<number, InputEdge[]>;
 }
 
 export interface BuildGraphOptions {
   includeSuperseded?: boolean;
 }
 
-export function currentProducers(jobs: readonly JobNode[]): Map<string, JobNode> {
-  const producers = new Map<string, JobNode>();
-  for (const job of jobs) {
-    if (!isCurrent(job)) continue;
-    // Jobs are in id order, so a later writer of the same path wins: its content is the newer one.
-    for (const out of job.outputs) producers.set(out.path, job);
-  }
-  return producers;
-}
-
 export function buildGraph(snapshot: Snapshot, options: BuildGraphOptions = {}): PipelineGraph {
   const nodes = options.includeSuperseded ? snapshot.jobs : snapshot.jobs.filter(isCurrent);
   const byId = new Map<number, JobNode>();
-  for (const job of nodes) byId.set(job.id, job);
-  const producerByPath = currentProducers(snapshot.jobs);
-
-  // For history: who produced this exact content at this path (the latest such run).
-  let producerByContent: Map<string, JobNode> | null = null;
-  if (options.includeSuperseded) {
-    producerByContent = new Map();
-    for (const job of nodes) for (const out of job.outputs) producerByContent.set(`${out.hash}\0${out.path}`, job);
-  }
-
   const deps = new Map<number, number[]>();
   const dependents = new Map<number, number[]>();
+  const inputsOf = new Map<number, InputEdge[]>();
   for (const job of nodes) {
+    byId.set(job.id, job);
     deps.set(job.id, []);
     dependents.set(job.id, []);
+    inputsOf.set(job.id, []);
+  }
+  for (const edge of snapshot.inputs) {
+    const job = byId.get(edge.jobId);
+    if (!job) continue;
+    inputsOf.get(job.id)!.push(edge);
+    // History links to the run that wrote exactly what was read; the current pipeline to the current writer.
+    const producerId = isCurrent(job) ? edge.producerId : (edge.contentProducerId ?? edge.producerId);
+    if (producerId === null || producerId === job.id) continue;
+    const producer = byId.get(producerId);
+    // A job that re-reads its own step's file is not its own dependency.
+    if (!producer || producer.step === job.step) continue;
+    deps.get(job.id)!.push(producerId);
   }
   for (const job of nodes) {
-    const mine = new Set<number>();
-    for (const input of job.inputs) {
-      let producer: JobNode | undefined;
-      if (producerByContent && !isCurrent(job)) producer = producerByContent.get(`${input.hash}\0${input.path}`);
-      producer ??= producerByPath.get(input.path);
-      // A job that reads back what it wrote (or re-reads its own step's file) is not its own dependency.
-      if (!producer || producer.id === job.id || producer.step === job.step) continue;
-      mine.add(producer.id);
-    }
-    const sorted = [...mine].sort((a, b) => a - b);
+    const sorted = [...new Set(deps.get(job.id))].sort((a, b) => a - b);
     deps.set(job.id, sorted);
-    for (const dep of sorted) dependents.get(dep)?.push(job.id);
+    for (const dep of sorted) dependents.get(dep)!.push(job.id);
   }
-  return { nodes, byId, deps, dependents, producerByPath };
+  for (const list of dependents.values()) list.sort((a, b) => a - b);
+  return { nodes, byId, deps, dependents, inputsOf };
 }
 
 /**

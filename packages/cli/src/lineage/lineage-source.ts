@@ -3,11 +3,16 @@ import type { LineageJobRecord, LineageSource } from "./trace.js";
 
 /** LineageSource over the store: indexed point queries only, so cost follows the closure's size. */
 export function sqliteLineageSource(db: Database.Database): LineageSource {
-  const writers = db.prepare<[string], { job_id: number; artifact_hash: string; superseded_by: number | null }>(
+  const writers = db.prepare<
+    [string],
+    { job_id: number; artifact_hash: string; superseded_by: number | null }
+  >(
     `SELECT o.job_id, o.artifact_hash, j.superseded_by FROM job_outputs o JOIN jobs j ON j.id = o.job_id
      WHERE o.path = ? ORDER BY o.job_id DESC`,
   );
-  const read = db.prepare<[string], { one: number }>("SELECT 1 AS one FROM job_inputs WHERE path = ? LIMIT 1");
+  const read = db.prepare<[string], { one: number }>(
+    "SELECT 1 AS one FROM job_inputs WHERE path = ? LIMIT 1",
+  );
   const producer = db.prepare<[string, string, number], { job_id: number }>(
     "SELECT job_id FROM job_outputs WHERE path = ? AND artifact_hash = ? AND job_id < ? ORDER BY job_id DESC LIMIT 1",
   );
@@ -24,7 +29,9 @@ export function sqliteLineageSource(db: Database.Database): LineageSource {
 
   return {
     writersOf: (path) =>
-      writers.all(path).map((r) => ({ jobId: r.job_id, hash: r.artifact_hash, current: r.superseded_by === null })),
+      writers
+        .all(path)
+        .map((r) => ({ jobId: r.job_id, hash: r.artifact_hash, current: r.superseded_by === null })),
     wasRead: (path) => read.get(path) !== undefined,
     producerOf(path, hash, beforeJobId) {
       const key = `${beforeJobId}\0${hash}\0${path}`;

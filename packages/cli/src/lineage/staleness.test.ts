@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { type FixtureProject, fixtureProject } from "../test-utils/lineage-store.js";
-import { createDiskCheck } from "./disk-check.js";
+import { createDiskCheck, recordedHashFromDb } from "./disk-check.js";
 import { buildGraph } from "./graph.js";
 import { loadSnapshot } from "./load-snapshot.js";
 import { computeStaleness } from "./staleness.js";
@@ -25,7 +25,7 @@ function pipeline() {
 
 function staleSteps() {
   const graph = buildGraph(loadSnapshot(fx.db));
-  const stale = computeStaleness(graph, createDiskCheck(fx.root, fx.db));
+  const stale = computeStaleness(graph, createDiskCheck(fx.root, fx.db), recordedHashFromDb(fx.db));
   return new Map([...stale].map(([id, reasons]) => [graph.byId.get(id)!.step, reasons]));
 }
 
@@ -83,7 +83,7 @@ describe("computeStaleness", () => {
     // A cache row claiming other content proves the file was not re-hashed.
     fx.db
       .prepare("INSERT INTO hash_cache (dev, ino, size, mtime_ns, hash) VALUES (?, ?, ?, ?, ?)")
-      .run(st.dev, st.ino, st.size, String(st.mtimeNs), "f".repeat(64));
+      .run(BigInt.asIntN(64, st.dev), BigInt.asIntN(64, st.ino), st.size, String(st.mtimeNs), "f".repeat(64));
     expect([...staleSteps().keys()]).toEqual([3]);
   });
 
@@ -93,5 +93,33 @@ describe("computeStaleness", () => {
     fx.write("counter.txt", "2");
     fx.run("bump", { inputs: ["counter.txt"], outputs: ["counter.txt"] });
     expect(staleSteps().size).toBe(0);
+  });
+});
+
+describe("createDiskCheck", () => {
+  it("takes a file untouched since well before the job ended as recorded, without hashing it", () => {
+    fx = fixtureProject();
+    fx.write("old.txt", "old");
+    const hashFile = () => {
+      throw new Error("hashed");
+    };
+    const check = createDiskCheck(fx.root, fx.db, { hashFile });
+    expect(check("old.txt", Date.now() + 60_000, () => "whatever")).toBe("same");
+    expect(check("gone.txt", Date.now(), () => "whatever")).toBe("missing");
+  });
+
+  it("hashes a file changed after the job and compares content, not only size", () => {
+    fx = fixtureProject();
+    fx.write("new.txt", "abc");
+    let hashed = 0;
+    const check = createDiskCheck(fx.root, fx.db, {
+      hashFile: () => {
+        hashed++;
+        return "h-now";
+      },
+    });
+    expect(check("new.txt", Date.now() - 60_000, () => "h-then")).toBe("modified");
+    expect(check("new.txt", Date.now() - 60_000, () => "h-now")).toBe("same");
+    expect(hashed).toBe(1);
   });
 });

@@ -1,11 +1,16 @@
 import type { PipelineGraph } from "./graph.js";
-import type { JobNode } from "./snapshot.js";
 
-/** What is at a path on disk now, compared with one recorded content hash. */
+/** What is at a path on disk now, compared with one recorded content. */
 export type DiskState = "same" | "modified" | "missing";
 
-/** Answers "is the file at `path` still `hash`?"; see disk-check.ts for the real one. */
-export type DiskCheck = (path: string, hash: string) => DiskState;
+/**
+ * Answers "is the file at `path` still what was recorded at `recordedAt` (unix ms)?". The recorded
+ * hash is asked for lazily (`hash()`), only when the file changed since. See disk-check.ts.
+ */
+export type DiskCheck = (path: string, recordedAt: number, hash: () => string) => DiskState;
+
+/** The recorded hash of what job `jobId` read (`input`) or wrote (`output`) at `path`. */
+export type RecordedHash = (kind: "input" | "output", jobId: number, path: string) => string;
 
 export type StaleReason =
   /** The current run of the step that produces `path` wrote other content than this job consumed. */
@@ -22,7 +27,11 @@ export type StaleReason =
  * gone. Everything downstream of a stale job is stale too (to a fixpoint). Superseded runs are
  * history and never stale.
  */
-export function computeStaleness(graph: PipelineGraph, disk: DiskCheck): Map<number, StaleReason[]> {
+export function computeStaleness(
+  graph: PipelineGraph,
+  disk: DiskCheck,
+  recordedHash: RecordedHash,
+): Map<number, StaleReason[]> {
   const stale = new Map<number, StaleReason[]>();
   const add = (id: number, reason: StaleReason) => {
     const reasons = stale.get(id);
@@ -32,19 +41,19 @@ export function computeStaleness(graph: PipelineGraph, disk: DiskCheck): Map<num
 
   for (const job of graph.nodes) {
     if (job.supersededBy !== null) continue;
-    const written = job.outputs.length > 0 ? new Set(job.outputs.map((o) => o.path)) : null;
-    for (const input of job.inputs) {
+    for (const input of graph.inputsOf.get(job.id) ?? []) {
       // What the job read and then rewrote is its own output now: disk holds its result, not its input.
-      if (written?.has(input.path)) continue;
-      const producer = graph.producerByPath.get(input.path);
-      if (producer && producer.id !== job.id) {
-        const produced = producer.outputs.find((o) => o.path === input.path);
-        if (produced && produced.hash !== input.hash) {
-          add(job.id, { kind: "upstream-changed", path: input.path, step: producer.step });
-          continue;
-        }
+      if (input.alsoWritten) continue;
+      if (input.producerId !== null && !input.matchesProducer) {
+        const producer = graph.byId.get(input.producerId);
+        add(job.id, { kind: "upstream-changed", path: input.path, step: producer?.step ?? -1 });
+        continue;
       }
-      const state = disk(input.path, input.hash);
+      const state = disk(
+        input.path,
+        job.endedAt,
+        () => input.hash ?? recordedHash("input", job.id, input.path),
+      );
       if (state === "modified") add(job.id, { kind: "input-modified", path: input.path });
       else if (state === "missing") add(job.id, { kind: "input-missing", path: input.path });
     }
@@ -83,5 +92,3 @@ export function describeReason(reason: StaleReason): string {
       return `depends on stale @${reason.step}`;
   }
 }
-
-export type { JobNode };

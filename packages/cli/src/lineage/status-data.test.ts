@@ -3,7 +3,7 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { type FixtureProject, fixtureProject } from "../test-utils/lineage-store.js";
 import { buildDagData } from "./dag-data.js";
-import { createDiskCheck } from "./disk-check.js";
+import { createDiskCheck, recordedHashFromDb } from "./disk-check.js";
 import { loadSnapshot } from "./load-snapshot.js";
 import { buildStatusData } from "./status-data.js";
 
@@ -24,8 +24,19 @@ function fanOut() {
   fx.run("merge", { inputs: ["ma.pt", "mb.pt"], outputs: ["merged.pt"] });
 }
 
-const status = () => buildStatusData(loadSnapshot(fx.db), createDiskCheck(fx.root, fx.db));
-const dag = () => buildDagData(loadSnapshot(fx.db, { includeSuperseded: true }), createDiskCheck(fx.root, fx.db), { expanded: true });
+const status = () =>
+  buildStatusData(
+    loadSnapshot(fx.db, { withOutputs: true }),
+    createDiskCheck(fx.root, fx.db),
+    recordedHashFromDb(fx.db),
+  );
+const dag = (options: { expanded?: boolean; staleOnly?: boolean } = { expanded: true }) =>
+  buildDagData(
+    loadSnapshot(fx.db, { includeSuperseded: options.expanded, withOutputs: true, withHashes: true }),
+    createDiskCheck(fx.root, fx.db),
+    recordedHashFromDb(fx.db),
+    { ...options, artifacts: true },
+  );
 
 describe("buildDagData", () => {
   it("gives exact dependencies, counts and artifact roles for a fan-out / fan-in", () => {
@@ -39,7 +50,11 @@ describe("buildDagData", () => {
     ]);
     const merged = data.artifacts.find((a) => a.path === "merged.pt")!;
     expect(merged).toMatchObject({ producer: 4, consumers: [], terminal: true, state: "current" });
-    expect(data.artifacts.find((a) => a.path === "raw.csv")).toMatchObject({ producer: null, consumers: [1], terminal: false });
+    expect(data.artifacts.find((a) => a.path === "raw.csv")).toMatchObject({
+      producer: null,
+      consumers: [1],
+      terminal: false,
+    });
   });
 
   it("shows superseded runs only when expanded", () => {
@@ -49,7 +64,7 @@ describe("buildDagData", () => {
     const data = dag();
     expect(data.steps.filter((s) => s.state === "superseded").map((s) => s.step)).toEqual([1]);
     expect(data.steps.filter((s) => s.state === "stale").map((s) => s.step)).toEqual([2, 4]);
-    const current = buildDagData(loadSnapshot(fx.db), createDiskCheck(fx.root, fx.db), { staleOnly: true });
+    const current = dag({ staleOnly: true });
     expect(current.steps.map((s) => s.step)).toEqual([2, 4]);
   });
 });

@@ -1,6 +1,6 @@
 import { buildGraph, topoOrder } from "./graph.js";
 import type { JobNode, Snapshot } from "./snapshot.js";
-import { computeStaleness, type DiskCheck, describeReason } from "./staleness.js";
+import { computeStaleness, type DiskCheck, describeReason, type RecordedHash } from "./staleness.js";
 
 /** `roar status --json`. Stable. */
 export interface StatusData {
@@ -13,30 +13,45 @@ export interface StatusData {
   rerun: { step: number; command: string; cwd: string }[];
 }
 
-export function buildStatusData(snapshot: Snapshot, disk: DiskCheck): StatusData {
+/** Needs a snapshot loaded `withOutputs`. */
+export function buildStatusData(snapshot: Snapshot, disk: DiskCheck, recordedHash: RecordedHash): StatusData {
   const graph = buildGraph(snapshot);
-  const stale = computeStaleness(graph, disk);
+  const stale = computeStaleness(graph, disk, recordedHash);
   const changedOutputs: StatusData["changedOutputs"] = [];
   const rerunIds = new Set<number>(stale.keys());
-  for (const [path, job] of graph.producerByPath) {
-    const out = job.outputs.find((o) => o.path === path)!;
-    const state = disk(path, out.hash);
+  // The current content of each path is its latest current writer's (outputs are in job id order).
+  const writer = new Map<string, (typeof snapshot.outputs)[number]>();
+  for (const out of snapshot.outputs) writer.set(out.path, out);
+  for (const out of writer.values()) {
+    const job = graph.byId.get(out.jobId);
+    if (!job) continue;
+    const state = disk(out.path, job.endedAt, () => out.hash ?? recordedHash("output", out.jobId, out.path));
     if (state === "same") continue;
-    changedOutputs.push({ path, state, step: job.step });
+    changedOutputs.push({ path: out.path, state, step: job.step });
     // A missing output is restored by its producer; a modified one was likely edited on purpose,
     // so only its consumers (already stale) need to run again.
     if (state === "missing") rerunIds.add(job.id);
   }
   changedOutputs.sort((a, b) => a.step - b.step || (a.path < b.path ? -1 : 1));
-  const order = topoOrder(graph);
   const staleSteps: StatusData["staleSteps"] = [];
   const rerun: StatusData["rerun"] = [];
-  for (const job of order) {
+  for (const job of topoOrder(graph)) {
     const reasons = stale.get(job.id);
-    if (reasons) staleSteps.push({ step: job.step, uid: job.uid, command: job.command, reasons: reasons.map(describeReason) });
+    if (reasons)
+      staleSteps.push({
+        step: job.step,
+        uid: job.uid,
+        command: job.command,
+        reasons: reasons.map(describeReason),
+      });
     if (rerunIds.has(job.id)) rerun.push(rerunEntry(job));
   }
-  return { upToDate: changedOutputs.length === 0 && staleSteps.length === 0, changedOutputs, staleSteps, rerun };
+  return {
+    upToDate: changedOutputs.length === 0 && staleSteps.length === 0,
+    changedOutputs,
+    staleSteps,
+    rerun,
+  };
 }
 
 function rerunEntry(job: JobNode) {

@@ -1,4 +1,7 @@
-import type { ArtifactEdge } from "./snapshot.js";
+export interface ArtifactEdge {
+  path: string;
+  hash: string;
+}
 
 /** What `traceLineage` needs from the store; see lineage-source.ts for the SQLite one. */
 export interface LineageSource {
@@ -62,10 +65,18 @@ export function traceLineage(source: LineageSource, path: string, diskHash: stri
   const writers = source.writersOf(path);
   if (writers.length === 0) {
     if (!source.wasRead(path)) throw new UnknownPathError(path);
-    return { path, hash: diskHash ?? "", onDisk: diskHash === null ? "missing" : "same", source: true, jobs: [] };
+    return {
+      path,
+      hash: diskHash ?? "",
+      onDisk: diskHash === null ? "missing" : "same",
+      source: true,
+      jobs: [],
+    };
   }
   const writer =
-    writers.find((w) => w.hash === diskHash) ?? writers.find((w) => w.current) ?? (writers[0] as (typeof writers)[0]);
+    writers.find((w) => w.hash === diskHash) ??
+    writers.find((w) => w.current) ??
+    (writers[0] as (typeof writers)[0]);
   const onDisk = diskHash === null ? "missing" : diskHash === writer.hash ? "same" : "modified";
 
   const records = new Map<number, LineageJobRecord>();

@@ -17,7 +17,14 @@ describe("classifyEvents", () => {
   it("read → input, written → output, read then written → both, written then read → output", async () => {
     for (const f of ["in", "out", "rw", "wr"]) put(f);
     const got = await classifyEvents(
-      [ev("read", "in"), ev("write", "out"), ev("read", "rw"), ev("write", "rw"), ev("write", "wr"), ev("read", "wr")],
+      [
+        ev("read", "in"),
+        ev("write", "out"),
+        ev("read", "rw"),
+        ev("write", "rw"),
+        ev("write", "wr"),
+        ev("read", "wr"),
+      ],
       noNoise,
       { projectRoot: root },
     );
@@ -30,7 +37,12 @@ describe("classifyEvents", () => {
     put("final");
     put("scratch");
     const got = await classifyEvents(
-      [ev("write", "final.tmp"), ev("rename", "final.tmp", "final"), ev("write", "scratch"), ev("delete", "scratch")],
+      [
+        ev("write", "final.tmp"),
+        ev("rename", "final.tmp", "final"),
+        ev("write", "scratch"),
+        ev("delete", "scratch"),
+      ],
       noNoise,
       { projectRoot: root },
     );

@@ -8,7 +8,11 @@ const DEFAULT_PATH = "/bin:/usr/bin";
  * Where `execvp` would find `name` (a word with a slash is taken as a path from `cwd`), or null.
  * Decided without spawning anything, so `roar run` can say "command not found" before tracing.
  */
-export function findExecutable(name: string, pathValue: string | undefined, cwd = process.cwd()): string | null {
+export function findExecutable(
+  name: string,
+  pathValue: string | undefined,
+  cwd = process.cwd(),
+): string | null {
   if (name === "") return null;
   if (name.includes("/")) {
     const file = path.resolve(cwd, name);

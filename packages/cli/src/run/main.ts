@@ -3,7 +3,7 @@ import { loadConfig } from "../config/config.js";
 import { RoarError } from "../errors.js";
 import { type Project, requireProject } from "../project/find-root.js";
 import { parseRunArgv, RUN_USAGE } from "./parse-run-argv.js";
-import { beginRecording, type RecordingSession, recordLaunchedJob } from "./record-job.js";
+import type { RecordingSession } from "./record-job.js";
 import { exitCodeOf, launchJob } from "./run-job.js";
 import { PhaseTimer } from "./timing.js";
 
@@ -44,24 +44,52 @@ export async function runMain(argv: readonly string[], io: Partial<RunIO> = {}):
     timer.mark("project");
 
     let session: Promise<RecordingSession> | undefined;
+    let recorder: Promise<typeof import("./record-job.js")> | undefined;
     const job = await launchJob(
-      { project, config, command: args.command, name: args.name, tracer: args.tracer, cwd, env, stderr, timer },
+      {
+        project,
+        config,
+        command: args.command,
+        name: args.name,
+        tracer: args.tracer,
+        cwd,
+        env,
+        stderr,
+        timer,
+      },
       () => {
-        session = beginRecording(project, cwd);
+        // Everything that records (SQLite, hashing, git, shard reading) loads only now, while the
+        // child runs: none of it may delay the start of the user's command.
+        recorder = import("./record-job.js");
+        session = recorder.then((m) => m.beginRecording(project, cwd));
         session.catch(() => {}); // awaited after the child exits; never an unhandled rejection meanwhile
       },
     );
     const code = exitCodeOf(job);
     for (const w of job.warnings) stderr.write(`roar: ${w}\n`);
     try {
-      const summary = await recordLaunchedJob(session!, job, { project, config, command: args.command, name: args.name, cwd, env });
+      const { recordLaunchedJob } = await recorder!;
+      const summary = await recordLaunchedJob(session!, job, {
+        project,
+        config,
+        command: args.command,
+        name: args.name,
+        cwd,
+        env,
+        timer,
+      });
       fs.rmSync(job.workDir, { recursive: true, force: true });
       timer.mark("recorded");
       const secs = job.durationMs / 1000;
-      const how = job.signal ? `, killed by ${job.signal}` : job.exitCode !== 0 ? `, exit ${job.exitCode}` : "";
+      const how = job.signal
+        ? `, killed by ${job.signal}`
+        : job.exitCode !== 0
+          ? `, exit ${job.exitCode}`
+          : "";
       stderr.write(
         `roar: @${summary.step} recorded — ${plural(summary.inputs, "input")}, ${plural(summary.outputs, "output")}, ${secs.toFixed(secs < 10 ? 1 : 0)} s${how}\n`,
       );
+      for (const n of summary.problems) stderr.write(`roar: warning: ${n}\n`);
       if (debug) for (const n of summary.notes) stderr.write(`roar: note: ${n}\n`);
     } catch (error) {
       // The workload already ran: its exit code stands, and the user learns what was not kept.
@@ -78,7 +106,9 @@ export async function runMain(argv: readonly string[], io: Partial<RunIO> = {}):
       if (error.hint) stderr.write(`  hint: ${error.hint}\n`);
       return error.exitCode;
     }
-    stderr.write(`roar: internal error: ${(error as Error).message}\n  hint: re-run with --debug for the stack trace\n`);
+    stderr.write(
+      `roar: internal error: ${(error as Error).message}\n  hint: re-run with --debug for the stack trace\n`,
+    );
     if (debug && error instanceof Error && error.stack) stderr.write(`${error.stack}\n`);
     return 1;
   }
@@ -93,9 +123,12 @@ function assertWritable(project: Project): void {
     fs.accessSync(project.roarDir, fs.constants.W_OK | fs.constants.X_OK);
     if (fs.existsSync(project.dbPath)) fs.accessSync(project.dbPath, fs.constants.R_OK | fs.constants.W_OK);
   } catch (error) {
-    throw new RoarError(`cannot record jobs in ${project.roarDir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
-      hint: "check the permissions of .roar/ and .roar/roar.db",
-    });
+    throw new RoarError(
+      `cannot record jobs in ${project.roarDir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      {
+        hint: "check the permissions of .roar/ and .roar/roar.db",
+      },
+    );
   }
 }
 

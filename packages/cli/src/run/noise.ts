@@ -44,20 +44,30 @@ const SHARED_LIBRARY = /\.so(\.\d+)*$/;
 const GCONV = /\/gconv\//;
 
 export function compileNoise(rules: NoiseRules): (absPath: string) => boolean {
-  const dirs = [...SYSTEM_DIRS, ...rules.dirs.filter((d) => d !== "" && d !== "/")].map((d) => path.resolve(d));
   const root = path.resolve(rules.projectRoot);
-  const inProjectNoise = [path.join(root, ".roar"), path.join(root, ".git")];
+  const dirs = [
+    ...SYSTEM_DIRS,
+    ...rules.dirs.filter((d) => d !== "" && d !== "/"),
+    path.join(root, ".roar"),
+    path.join(root, ".git"),
+  ].map((d) => path.resolve(d));
+  // Called once per distinct path of the job (20,000 for a dataset loop): precompute the prefixes.
+  const exact = new Set(dirs);
+  const prefixes = [...new Set(dirs.map((d) => `${d}/`))];
+  const rootPrefix = `${root}/`;
   const globs = rules.ignoreGlobs.map((g) => globToRegExp(g));
-  const under = (p: string, dir: string) => p === dir || p.startsWith(dir.endsWith("/") ? dir : `${dir}/`);
 
   return (absPath: string): boolean => {
-    const p = path.resolve(absPath);
+    const p =
+      absPath.includes("/.") || absPath.includes("//") || !absPath.startsWith("/")
+        ? path.resolve(absPath)
+        : absPath;
     if (SHARED_LIBRARY.test(p) || GCONV.test(p)) return true;
     if (p.endsWith(".pyc") || p.includes("/__pycache__/") || p.endsWith("/__pycache__")) return true;
-    if (inProjectNoise.some((d) => under(p, d))) return true;
-    if (dirs.some((d) => under(p, d))) return true;
+    if (exact.has(p)) return true;
+    for (const prefix of prefixes) if (p.startsWith(prefix)) return true;
     if (globs.length > 0) {
-      const rel = under(p, root) ? path.relative(root, p) : null;
+      const rel = p.startsWith(rootPrefix) ? p.slice(rootPrefix.length) : null;
       for (const g of globs) {
         if (g.absolute ? matchesOrParent(g.re, p) : rel !== null && matchesOrParent(g.re, rel)) return true;
       }

@@ -4,7 +4,9 @@ import { parseRunArgv } from "./parse-run-argv.js";
 
 describe("parseRunArgv", () => {
   it("takes roar's flags only before the command", () => {
-    expect(parseRunArgv(["--tracer", "strace", "python", "train.py", "--lr", "0.1", "--debug", "--tracer=python"])).toEqual({
+    expect(
+      parseRunArgv(["--tracer", "strace", "python", "train.py", "--lr", "0.1", "--debug", "--tracer=python"]),
+    ).toEqual({
       tracer: "strace",
       name: null,
       debug: false,

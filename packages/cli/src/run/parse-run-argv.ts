@@ -24,7 +24,8 @@ export function parseRunArgv(argv: readonly string[]): RunArgs {
   const value = (flag: string, inline: string | undefined): string => {
     if (inline !== undefined) return inline;
     const v = argv[++i];
-    if (v === undefined) throw new RoarError(`${flag} needs a value`, { hint: "see 'roar run --help'", exitCode: 2 });
+    if (v === undefined)
+      throw new RoarError(`${flag} needs a value`, { hint: "see 'roar run --help'", exitCode: 2 });
     return v;
   };
   for (; i < argv.length; i++) {
@@ -42,9 +43,12 @@ export function parseRunArgv(argv: readonly string[]): RunArgs {
       case "-t": {
         const v = value(flag, inline);
         if (!(TRACER_CHOICES as readonly string[]).includes(v)) {
-          throw new RoarError(`--tracer must be one of ${TRACER_CHOICES.join(", ")} (got ${JSON.stringify(v)})`, {
-            exitCode: 2,
-          });
+          throw new RoarError(
+            `--tracer must be one of ${TRACER_CHOICES.join(", ")} (got ${JSON.stringify(v)})`,
+            {
+              exitCode: 2,
+            },
+          );
         }
         out.tracer = v as TracerChoiceName;
         break;

@@ -5,29 +5,35 @@ import type { RoarConfig } from "../config/keys.js";
 import { shimDir } from "../paths.js";
 import type { Project } from "../project/find-root.js";
 import type { ArtifactRef, JobRecordInput } from "../store/job-record.js";
+import type { Store } from "../store/store.js";
 import { classifyEvents } from "./classify.js";
 import type { FileEvent } from "./events.js";
 import { compileNoise } from "./noise.js";
 import type { LaunchedJob } from "./run-job.js";
-import { interpreterDirs, packagesFromShards, pythonsFromShards, shardEvents, shardNotes } from "./shard-facts.js";
-import { hashesByPath, type JobStore, loadStoreGlue, type StoreGlue } from "./store-glue.js";
+import {
+  interpreterDirs,
+  packagesFromShards,
+  pythonsFromShards,
+  shardEvents,
+  shardNotes,
+} from "./shard-facts.js";
+import { loadStoreGlue, type StoreGlue } from "./store-glue.js";
+import type { PhaseTimer } from "./timing.js";
 
 /** Store, git state and the recordability check, started while the child runs. */
 export interface RecordingSession {
   glue: StoreGlue;
-  store: JobStore;
+  store: Store;
   git: JobRecordInput["git"];
 }
 
 export function beginRecording(project: Project, cwd: string): Promise<RecordingSession> {
   return (async () => {
     const glue = await loadStoreGlue();
-    await glue.checkRecordable(project);
-    const [store, git] = await Promise.all([
-      glue.openStore(project),
-      Promise.resolve(glue.gitState(cwd)).catch(() => ({ commit: null, branch: null, dirty: null })),
-    ]);
-    return { glue, store, git };
+    const git = glue.gitState(cwd);
+    glue.checkRecordable(project);
+    const store = glue.openStore(project);
+    return { glue, store, git: await git };
   })();
 }
 
@@ -35,6 +41,7 @@ export interface RecordedSummary {
   step: number;
   inputs: number;
   outputs: number;
+  problems: string[];
   notes: string[];
 }
 
@@ -45,6 +52,7 @@ export interface RecordContext {
   name: string | null;
   cwd: string;
   env: NodeJS.ProcessEnv;
+  timer?: PhaseTimer;
 }
 
 /** DESIGN §3 step 6: merge shards, union with the tracer's events, classify, hash, record. */
@@ -53,12 +61,23 @@ export async function recordLaunchedJob(
   job: LaunchedJob,
   ctx: RecordContext,
 ): Promise<RecordedSummary> {
-  const { mergeShards } = await import("@roar/inject-log");
+  const { mergeShards, mergeProcesses } = await import("@roar/inject-log");
   const [merged, traced] = await Promise.all([
-    mergeShards(job.shardDir),
-    job.prepared.collect().catch((error: Error) => ({ events: [] as FileEvent[], problems: [error.message] })),
+    mergeShards(job.shardDir).catch((error: Error) =>
+      mergeProcesses([], [{ file: job.shardDir, problem: "unreadable", message: error.message }]),
+    ),
+    job.prepared
+      .collect()
+      .catch((error: Error) => ({ events: [] as FileEvent[], problems: [error.message] })),
   ]);
-  const notes: string[] = [...job.warnings, ...traced.problems.map((p) => `${job.backend.name} tracer: ${p}`), ...shardNotes(merged)];
+  ctx.timer?.mark("collected");
+  const fromShards = shardNotes(merged);
+  // Problems make the record incomplete and are shown; notes are kept with the job.
+  const problems: string[] = [
+    ...traced.problems.map((p) => `${job.backend.name} tracer: ${p}`),
+    ...fromShards.problems,
+  ];
+  const notes: string[] = [...fromShards.notes];
 
   const root = path.resolve(ctx.project.root);
   let realRoot = root;
@@ -69,14 +88,21 @@ export async function recordLaunchedJob(
   }
   // strace reports the kernel's view of the cwd (symlinks resolved); record under the project's name.
   const canonical = (p: string): string =>
-    realRoot !== root && (p === realRoot || p.startsWith(`${realRoot}/`)) ? root + p.slice(realRoot.length) : path.resolve(p);
+    realRoot !== root && (p === realRoot || p.startsWith(`${realRoot}/`))
+      ? root + p.slice(realRoot.length)
+      : path.resolve(p);
   const events: FileEvent[] = [];
   for (const e of [...traced.events, ...shardEvents(merged.processes)]) {
-    events.push(e.dest ? { ...e, path: canonical(e.path), dest: canonical(e.dest) } : { ...e, path: canonical(e.path) });
+    events.push(
+      e.dest ? { ...e, path: canonical(e.path), dest: canonical(e.dest) } : { ...e, path: canonical(e.path) },
+    );
   }
 
   const home = ctx.env.HOME || os.homedir();
-  const xdgCache = ctx.env.XDG_CACHE_HOME && path.isAbsolute(ctx.env.XDG_CACHE_HOME) ? ctx.env.XDG_CACHE_HOME : path.join(home, ".cache");
+  const xdgCache =
+    ctx.env.XDG_CACHE_HOME && path.isAbsolute(ctx.env.XDG_CACHE_HOME)
+      ? ctx.env.XDG_CACHE_HOME
+      : path.join(home, ".cache");
   const isNoise = compileNoise({
     projectRoot: root,
     dirs: [
@@ -91,17 +117,21 @@ export async function recordLaunchedJob(
   });
   const classified = await classifyEvents(events, isNoise, { projectRoot: root });
   notes.push(...classified.notes);
+  ctx.timer?.mark("classified");
 
   const session = await sessionPromise;
   const all = [...new Set([...classified.inputs, ...classified.outputs])];
-  const hashes = hashesByPath(await session.glue.hashArtifacts(all, session.store), all);
+  ctx.timer?.mark("store-ready");
+  const hashes = await session.glue.hashArtifacts(all, session.store);
+  ctx.timer?.mark("hashed");
   const stored = (p: string): string => (p.startsWith(`${root}/`) ? path.relative(root, p) : p);
   const refs = (paths: string[]): ArtifactRef[] => {
     const out: ArtifactRef[] = [];
     for (const p of paths) {
-      const h = hashes.get(p) ?? hashes.get(stored(p));
-      if (h) out.push({ path: stored(p), hash: h.hash, size: h.size });
-      else notes.push(`${stored(p)} could not be hashed and was not recorded`);
+      const h = hashes.get(p);
+      if (h && "hash" in h) out.push({ path: stored(p), hash: h.hash, size: h.size });
+      else
+        problems.push(`${stored(p)} could not be hashed and was not recorded (${h?.error ?? "no result"})`);
     }
     return out;
   };
@@ -119,7 +149,11 @@ export async function recordLaunchedJob(
     exitCode: job.signal ? null : job.exitCode,
     signal: job.signal,
     git: session.git,
-    tracer: { backend: job.backend.name, blindSpots: job.prepared.blindSpots, notes },
+    tracer: {
+      backend: job.backend.name,
+      blindSpots: job.prepared.blindSpots,
+      notes: [...job.warnings, ...problems, ...notes],
+    },
     pythons: pythonsFromShards(merged.processes),
     packages: packagesFromShards(merged),
     inputs,
@@ -127,13 +161,17 @@ export async function recordLaunchedJob(
     readWrite: classified.readWrite.map(stored),
     os: { platform: process.platform, release: os.release(), arch: process.arch },
   };
-  const recorded = await session.store.recordJob(input);
-  session.store.close?.();
-  const step = typeof recorded === "number" ? recorded : recorded.step;
-  return { step, inputs: inputs.length, outputs: outputs.length, notes };
+  try {
+    const recorded = session.store.recordJob(input);
+    return { step: recorded.step, inputs: inputs.length, outputs: outputs.length, problems, notes };
+  } finally {
+    session.store.close();
+  }
 }
 
 /** argv as a POSIX shell would need it typed, for display. */
 export function shellQuote(argv: readonly string[]): string {
-  return argv.map((a) => (a !== "" && /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", `'\\''`)}'`)).join(" ");
+  return argv
+    .map((a) => (a !== "" && /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", `'\\''`)}'`))
+    .join(" ");
 }

@@ -5,7 +5,13 @@ describe("runEnv", () => {
   it("puts the shim first on PYTHONPATH, keeps the user's entries after it, and arms the shim", () => {
     const env = runEnv(
       { PATH: "/bin", PYTHONPATH: "/mine:/other", ROAR_GATE_WARNED: "1" },
-      { shimDir: "/shim", shardDir: "/s", jobId: "abc", runtimePath: "/rt/site-packages", runtimeExpected: true },
+      {
+        shimDir: "/shim",
+        shardDir: "/s",
+        jobId: "abc",
+        runtimePath: "/rt/site-packages",
+        runtimeExpected: true,
+      },
     );
     expect(env).toEqual({
       PATH: "/bin",
@@ -19,7 +25,10 @@ describe("runEnv", () => {
     });
   });
   it("sets no runtime variables when there is no runtime", () => {
-    const env = runEnv({}, { shimDir: "/shim", shardDir: "/s", jobId: "j", runtimePath: null, runtimeExpected: false });
+    const env = runEnv(
+      {},
+      { shimDir: "/shim", shardDir: "/s", jobId: "j", runtimePath: null, runtimeExpected: false },
+    );
     expect(env.PYTHONPATH).toBe("/shim");
     expect(env.ROAR_RUNTIME_PYTHONPATH).toBeUndefined();
     expect(env.ROAR_RUNTIME_EXPECTED).toBeUndefined();

@@ -21,7 +21,9 @@ export function runEnv(base: NodeJS.ProcessEnv, input: RunEnvInput): NodeJS.Proc
   delete env.ROAR_GATE_WARNED;
   delete env.ROAR_RUNTIME_PYTHONPATH;
   delete env.ROAR_RUNTIME_EXPECTED;
-  const existing = (base.PYTHONPATH ?? "").split(path.delimiter).filter((p) => p !== "" && p !== input.shimDir);
+  const existing = (base.PYTHONPATH ?? "")
+    .split(path.delimiter)
+    .filter((p) => p !== "" && p !== input.shimDir);
   env.PYTHONPATH = [input.shimDir, ...existing].join(path.delimiter);
   env.ROAR_WRAP = "1";
   env.ROAR_SHARD_DIR = input.shardDir;

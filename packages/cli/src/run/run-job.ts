@@ -70,9 +70,25 @@ export async function launchJob(input: RunJobInput, whileRunning: () => void): P
   try {
     fs.accessSync(executable, fs.constants.X_OK);
   } catch {
-    throw new CommandNotStartedError(`permission denied: ${argv0}`, `make it executable (chmod +x ${argv0})`, 126);
+    throw new CommandNotStartedError(
+      `permission denied: ${argv0}`,
+      `make it executable (chmod +x ${argv0})`,
+      126,
+    );
   }
   const warnings: string[] = [];
+
+  // Independent steps overlap: module loading is file I/O, and a cold preflight spawns processes.
+  const requested = input.tracer ?? input.config.tracer.backend;
+  const tracerChoice = chooseTracer(requested, executable).catch((error: Error) => ({
+    backend: TRACERS.python,
+    warnings: [`choosing a tracer failed (${error.message}); capturing Python-level file I/O only`],
+  }));
+  const runtimeModules = Promise.all([
+    import("@roar/runtime-cache"),
+    import("../runtime/runtime-options.js"),
+  ]);
+  runtimeModules.catch(() => {});
 
   // Probe (cached: no process on a warm cache) and runtime (a stat on a hit).
   const probe = await import("@roar/abi-probe");
@@ -86,28 +102,30 @@ export async function launchJob(input: RunJobInput, whileRunning: () => void): P
     timer.mark("probed");
     if (probed.identity) {
       identity = probed.identity;
-      const [{ ensureRuntime }, { runtimeOptionsFromConfig, printRuntimeEvent }] = await Promise.all([
-        import("@roar/runtime-cache"),
-        import("../runtime/runtime-options.js"),
-      ]);
+      const [{ ensureRuntime }, { runtimeOptionsFromConfig, printRuntimeEvent }] = await runtimeModules;
       const { options, warnings: optionWarnings } = runtimeOptionsFromConfig(input.config, env);
       for (const w of optionWarnings) stderr.write(`roar: ${w}\n`);
       try {
-        const result = await ensureRuntime(identity, { ...options, onEvent: (e) => printRuntimeEvent(e, stderr) });
+        const result = await ensureRuntime(identity, {
+          ...options,
+          onEvent: (e) => printRuntimeEvent(e, stderr),
+        });
         runtimePath = result.path ?? null;
-        runtimeExpected = result.path !== undefined || result.status === "installed" || result.status === "failed";
+        runtimeExpected =
+          result.path !== undefined || result.status === "installed" || result.status === "failed";
       } catch (error) {
         runtimeExpected = true;
         warnings.push(`runtime install failed (${(error as Error).message}); capturing in pure Python`);
       }
       timer.mark("runtime");
     } else if (probed.kind !== "not-python") {
-      warnings.push(`could not probe ${interpreter.executable} (${probed.reason}); Python identity comes from the shim only`);
+      warnings.push(
+        `could not probe ${interpreter.executable} (${probed.reason}); Python identity comes from the shim only`,
+      );
     }
   }
 
-  const requested = input.tracer ?? input.config.tracer.backend;
-  const choice = await chooseTracer(requested, executable);
+  const choice = await tracerChoice;
   warnings.push(...choice.warnings);
   timer.mark("tracer");
 
@@ -122,7 +140,9 @@ export async function launchJob(input: RunJobInput, whileRunning: () => void): P
   try {
     prepared = await backend.prepare({ argv: command, env: childEnv, cwd, workDir });
   } catch (error) {
-    warnings.push(`the ${backend.name} tracer could not start (${(error as Error).message}); capturing Python-level file I/O only`);
+    warnings.push(
+      `the ${backend.name} tracer could not start (${(error as Error).message}); capturing Python-level file I/O only`,
+    );
     backend = TRACERS.python;
     prepared = await backend.prepare({ argv: command, env: childEnv, cwd, workDir });
   }
@@ -152,9 +172,15 @@ export async function launchJob(input: RunJobInput, whileRunning: () => void): P
     stopForwarding();
     fs.rmSync(workDir, { recursive: true, force: true });
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") throw new CommandNotStartedError(`command not found: ${argv0}`, "check that it is installed", 127);
-    if (code === "EACCES") throw new CommandNotStartedError(`permission denied: ${argv0}`, `chmod +x ${argv0}`, 126);
-    throw new CommandNotStartedError(`cannot start ${argv0}: ${(error as Error).message}`, "check the command", 126);
+    if (code === "ENOENT")
+      throw new CommandNotStartedError(`command not found: ${argv0}`, "check that it is installed", 127);
+    if (code === "EACCES")
+      throw new CommandNotStartedError(`permission denied: ${argv0}`, `chmod +x ${argv0}`, 126);
+    throw new CommandNotStartedError(
+      `cannot start ${argv0}: ${(error as Error).message}`,
+      "check the command",
+      126,
+    );
   }
   stopForwarding();
   timer.mark("exited");

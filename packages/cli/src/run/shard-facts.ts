@@ -27,7 +27,11 @@ export function shardEvents(processes: readonly InjectLog[]): FileEvent[] {
   const events: FileEvent[] = [];
   for (const p of processes) {
     for (const f of p.files) {
-      events.push(f.dest ? { pid: p.pid, op: f.op, path: f.path, dest: f.dest } : { pid: p.pid, op: f.op, path: f.path });
+      events.push(
+        f.dest
+          ? { pid: p.pid, op: f.op, path: f.path, dest: f.dest }
+          : { pid: p.pid, op: f.op, path: f.path },
+      );
     }
   }
   return events;
@@ -45,23 +49,38 @@ export function interpreterDirs(processes: readonly InjectLog[]): string[] {
   return [...dirs];
 }
 
-/** What went wrong while capturing, in words for the job's notes. */
-export function shardNotes(merged: Pick<MergedJob, "processes" | "errors">): string[] {
+/**
+ * What went wrong while capturing, in words for the job's notes. `problems` mean the record may be
+ * incomplete and are shown to the user; `notes` are kept with the job only.
+ */
+export function shardNotes(merged: Pick<MergedJob, "processes" | "errors">): {
+  problems: string[];
+  notes: string[];
+} {
   const notes: string[] = [];
+  const problems: string[] = [];
   for (const e of merged.errors) {
-    notes.push(`shard ${path.basename(e.file)} could not be read (${e.problem}): that process's Python-level events are missing`);
+    problems.push(
+      `shard ${path.basename(e.file)} could not be read (${e.problem}): that process's Python-level events are missing`,
+    );
   }
   const dropped = merged.processes.reduce((n, p) => n + (p.capture.events_dropped ?? 0), 0);
-  if (dropped > 0) notes.push(`${dropped} file event(s) were dropped by the shim (over its cap): the file lists may be incomplete`);
-  const pure = merged.processes.filter((p) => p.capture.runtime_expected && p.capture.audit_backend !== "native");
+  if (dropped > 0)
+    problems.push(
+      `${dropped} file event(s) were dropped by the shim (over its cap): the file lists may be incomplete`,
+    );
+  const pure = merged.processes.filter(
+    (p) => p.capture.runtime_expected && p.capture.audit_backend !== "native",
+  );
   if (pure.length > 0) {
     const reason = pure[0]!.capture.gate.reason ?? pure[0]!.capture.gate.outcome;
     notes.push(`${pure.length} Python process(es) captured with the pure-Python hook: ${reason}`);
   }
   for (const p of merged.processes) {
-    for (const err of (p.capture.errors ?? []).slice(0, 2)) notes.push(`shim error in pid ${p.pid} (${err.where}): ${err.message}`);
+    for (const err of (p.capture.errors ?? []).slice(0, 2))
+      notes.push(`shim error in pid ${p.pid} (${err.where}): ${err.message}`);
   }
-  return notes;
+  return { problems, notes };
 }
 
 /** Distinct (name, version) pairs the job's processes imported. */

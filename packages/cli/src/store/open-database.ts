@@ -60,7 +60,8 @@ export function sniffDatabase(dbPath: string): "missing" | "empty" | "sqlite" {
     if (st.size === 0) return "empty";
     const head = Buffer.alloc(SQLITE_HEADER.length);
     const n = fs.readSync(fd, head, 0, head.length, 0);
-    if (n < head.length || !head.equals(SQLITE_HEADER)) throw new ForeignDatabaseError(dbPath, "not an SQLite file");
+    if (n < head.length || !head.equals(SQLITE_HEADER))
+      throw new ForeignDatabaseError(dbPath, "not an SQLite file");
     return "sqlite";
   } finally {
     fs.closeSync(fd);
@@ -71,9 +72,9 @@ export function sniffDatabase(dbPath: string): "missing" | "empty" | "sqlite" {
 export function readSchemaVersion(db: Database.Database, dbPath: string): number {
   let tables: string[];
   try {
-    tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[]).filter(
-      (t) => !t.startsWith("sqlite_"),
-    );
+    tables = (
+      db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[]
+    ).filter((t) => !t.startsWith("sqlite_"));
   } catch (error) {
     throw new ForeignDatabaseError(dbPath, `SQLite says: ${(error as Error).message}`);
   }
@@ -90,8 +91,13 @@ export function readSchemaVersion(db: Database.Database, dbPath: string): number
   }
 }
 
-function migrate(db: Database.Database, from: number): void {
+function migrate(db: Database.Database, dbPath: string): void {
   const apply = db.transaction(() => {
+    // Read the version again under the write lock: two roar processes may open a new project at
+    // once, and the second must not re-run what the first just applied.
+    const from = readSchemaVersion(db, dbPath);
+    if (from > SCHEMA_VERSION) throw new NewerDatabaseError(dbPath, from);
+    if (from === SCHEMA_VERSION) return;
     for (let v = from; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]!);
     db.prepare("DELETE FROM schema_version").run();
     db.prepare("INSERT INTO schema_version (version) VALUES (?)").run(SCHEMA_VERSION);
@@ -111,7 +117,11 @@ function wrapSqliteError(dbPath: string, error: unknown): never {
       cause: error,
     });
   }
-  if (code.startsWith("SQLITE_READONLY") || code.startsWith("SQLITE_CANTOPEN") || code.startsWith("SQLITE_PERM")) {
+  if (
+    code.startsWith("SQLITE_READONLY") ||
+    code.startsWith("SQLITE_CANTOPEN") ||
+    code.startsWith("SQLITE_PERM")
+  ) {
     throw new RoarError(`cannot write ${shown(dbPath)}: ${(error as Error).message}`, {
       hint: `check that you may write to ${path.dirname(dbPath)}`,
       cause: error,
@@ -129,7 +139,7 @@ export function openDatabase(dbPath: string, options: { readonly?: boolean } = {
   const kind = sniffDatabase(dbPath);
   if (options.readonly && kind !== "sqlite") {
     const mem = new Database(":memory:");
-    migrate(mem, 0);
+    migrate(mem, ":memory:");
     return mem;
   }
   let db: Database.Database | undefined;
@@ -153,7 +163,7 @@ export function openDatabase(dbPath: string, options: { readonly?: boolean } = {
       db = new Database(dbPath, { fileMustExist: true });
       db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
       db.pragma("journal_mode = WAL");
-      if (version < SCHEMA_VERSION) migrate(db, version);
+      if (version < SCHEMA_VERSION) migrate(db, dbPath);
       if (options.readonly) {
         db.close();
         db = new Database(dbPath, { readonly: true, fileMustExist: true });
@@ -164,7 +174,7 @@ export function openDatabase(dbPath: string, options: { readonly?: boolean } = {
     db = new Database(dbPath);
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     db.pragma("journal_mode = WAL");
-    migrate(db, readSchemaVersion(db, dbPath));
+    migrate(db, dbPath);
     return db;
   } catch (error) {
     db?.close();

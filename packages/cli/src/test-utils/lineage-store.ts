@@ -1,82 +1,84 @@
-// Tiny real projects for the lineage tests: a tmp dir with .roar/roar.db (schema.sql) and real files.
+// Tiny real projects for the lineage tests: a tmp dir with a real store (openStore + recordJob) and
+// real files, so the lineage code is tested against exactly what `roar run` records.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
 import { blake3File } from "../lineage/disk-check.js";
-
-const schema = fs.readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), "../store/schema.sql"), "utf8");
+import { projectAt } from "../project/find-root.js";
+import type { ArtifactRef, JobRecordInput } from "../store/job-record.js";
+import { openStore, type Store } from "../store/store.js";
 
 export interface FixtureProject {
   root: string;
+  store: Store;
   db: Database.Database;
   write(rel: string, content: string): void;
-  /** Record a job that read `inputs` and wrote `outputs` (as they are on disk now). Same command = same step. */
+  /** Record a job that read `inputs` and wrote `outputs`, as they are on disk now. */
   run(command: string, io: { inputs?: string[]; outputs?: string[] }): { id: number; step: number };
   close(): void;
 }
 
+let uid = 0;
+
 export function fixtureProject(): FixtureProject {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "roar-lineage-"));
   fs.mkdirSync(path.join(root, ".roar"));
-  const db = new Database(path.join(root, ".roar", "roar.db"));
-  db.exec(schema);
-  let clock = 1_700_000_000_000;
-  let uid = 0;
-  const ref = (rel: string) => {
+  const store = openStore(projectAt(root));
+  const ref = (rel: string): ArtifactRef => {
     const abs = path.join(root, rel);
-    const hash = blake3File(abs);
-    db.prepare("INSERT OR IGNORE INTO artifacts (hash, size, first_seen) VALUES (?, ?, ?)").run(
-      hash,
-      fs.statSync(abs).size,
-      clock,
-    );
-    return { path: rel, hash };
+    return { path: rel, hash: blake3File(abs), size: fs.statSync(abs).size };
   };
   return {
     root,
-    db,
+    store,
+    db: store.db,
     write(rel, content) {
       fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
       fs.writeFileSync(path.join(root, rel), content);
     },
     run(command, io) {
-      clock += 1000;
-      const prev = db
-        .prepare("SELECT id, step FROM jobs WHERE step_key = ? AND superseded_by IS NULL")
-        .get(command) as { id: number; step: number } | undefined;
-      const step =
-        prev?.step ?? ((db.prepare("SELECT COALESCE(MAX(step), 0) + 1 AS s FROM jobs").get() as { s: number }).s);
-      const inputs = (io.inputs ?? []).map(ref);
-      const outputs = (io.outputs ?? []).map(ref);
-      const id = Number(
-        db
-          .prepare(
-            `INSERT INTO jobs (uid, step, step_key, name, argv_json, command, cwd, started_at, duration_ms, exit_code,
-              signal, tracer, tracer_json, python_json, packages_json, os_json, status)
-             VALUES (?, ?, ?, NULL, ?, ?, ?, ?, 10, 0, NULL, 'python', '{}', ?, '[]', '{}', 'success')`,
-          )
-          .run(
-            `job${String(++uid).padStart(6, "0")}`,
-            step,
-            command,
-            JSON.stringify(command.split(" ")),
-            command,
-            root,
-            clock,
-            JSON.stringify([{ version: "3.12.1", implementation: "CPython", abiTag: "cp312", executable: "/usr/bin/python3" }]),
-          ).lastInsertRowid,
-      );
-      if (prev) db.prepare("UPDATE jobs SET superseded_by = ? WHERE id = ?").run(id, prev.id);
-      for (const r of inputs)
-        db.prepare("INSERT INTO job_inputs (job_id, artifact_hash, path) VALUES (?, ?, ?)").run(id, r.hash, r.path);
-      for (const r of outputs)
-        db.prepare("INSERT INTO job_outputs (job_id, artifact_hash, path) VALUES (?, ?, ?)").run(id, r.hash, r.path);
-      return { id, step };
+      const argv = command.split(" ");
+      const input: JobRecordInput = {
+        uid: `fx${process.pid}${String(++uid).padStart(6, "0")}`,
+        name: null,
+        argv,
+        command,
+        cwd: root,
+        startedAt: Date.now(),
+        durationMs: 0,
+        exitCode: 0,
+        signal: null,
+        git: { commit: null, branch: null, dirty: null },
+        tracer: { backend: "python", blindSpots: [], notes: [] },
+        pythons: [
+          {
+            pid: 1,
+            ppid: 0,
+            argv,
+            executable: "/usr/bin/python3",
+            version: "3.12.1",
+            implementation: "CPython",
+            abiTag: "cp312",
+            extSuffix: ".cpython-312-x86_64-linux-gnu.so",
+            prefix: "/usr",
+            basePrefix: "/usr",
+            virtualEnv: false,
+            auditBackend: "native",
+            gate: { outcome: "native", reason: null },
+          },
+        ],
+        packages: [],
+        inputs: (io.inputs ?? []).map(ref),
+        outputs: (io.outputs ?? []).map(ref),
+        readWrite: (io.inputs ?? []).filter((p) => io.outputs?.includes(p)),
+        os: { platform: "linux", release: "6", arch: "x64" },
+      };
+      const recorded = store.recordJob(input);
+      return { id: recorded.id, step: recorded.step };
     },
     close() {
-      db.close();
+      store.close();
       fs.rmSync(root, { recursive: true, force: true });
     },
   };

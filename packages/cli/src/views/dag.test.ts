@@ -6,9 +6,28 @@ import { dotString, mermaidText, renderDagDot, renderDagMermaid, renderDagText }
 const nasty = `python -c "print('a\\\\b'); x = {1: 2}" --out "a b.csv" # <tag> & more\nsecond line`;
 
 const data: DagData = {
+  summary: { steps: 3, stale: 1 },
   steps: [
-    { step: 1, uid: "aaa111", command: "python prep.py", state: "active", dependencies: [], consumed: 1, produced: 1, reasons: [] },
-    { step: 2, uid: "bbb222", command: nasty, state: "stale", dependencies: [1], consumed: 1, produced: 1, reasons: ["x"] },
+    {
+      step: 1,
+      uid: "aaa111",
+      command: "python prep.py",
+      state: "active",
+      dependencies: [],
+      consumed: 1,
+      produced: 1,
+      reasons: [],
+    },
+    {
+      step: 2,
+      uid: "bbb222",
+      command: nasty,
+      state: "stale",
+      dependencies: [1],
+      consumed: 1,
+      produced: 1,
+      reasons: ["x"],
+    },
     {
       step: 3,
       uid: "ccc333",
@@ -22,7 +41,14 @@ const data: DagData = {
   ],
   artifacts: [
     { path: 'data/"raw".csv', hash: "h0", state: "current", producer: null, consumers: [1], terminal: false },
-    { path: "data/clean.csv", hash: "h1", state: "modified", producer: 1, consumers: [2, 3], terminal: false },
+    {
+      path: "data/clean.csv",
+      hash: "h1",
+      state: "modified",
+      producer: 1,
+      consumers: [2, 3],
+      terminal: false,
+    },
     { path: "model.pt", hash: "h3", state: "current", producer: 3, consumers: [], terminal: true },
   ],
 };

@@ -32,12 +32,12 @@ function stepDepths(steps: DagStep[]): number[] {
 export function renderDagText(data: DagData, options: DagTextOptions = {}): string {
   const p = paint(options.colour ?? false);
   const width = options.width ?? 80;
-  const current = data.steps.filter((s) => s.state !== "superseded");
-  const staleCount = current.filter((s) => s.state === "stale").length;
-  const header = `Pipeline: ${current.length} step${current.length === 1 ? "" : "s"}${
+  const { steps: total, stale: staleCount } = data.summary;
+  const header = `Pipeline: ${total} step${total === 1 ? "" : "s"}${
     staleCount ? `, ${p.yellow(`${staleCount} stale`)}` : ""
   }`;
-  if (data.steps.length === 0) return `${header}\n\nNo steps${staleCount === 0 ? " to show" : ""}.`;
+  if (data.steps.length === 0)
+    return total === 0 ? `${header}\n\nNo steps recorded yet.` : `${header}\n\nNo stale steps.`;
 
   const labelWidth = Math.max(...data.steps.map((s) => `@${s.step}`.length));
   const depths = stepDepths(data.steps);
@@ -65,15 +65,18 @@ export function renderDagText(data: DagData, options: DagTextOptions = {}): stri
     const shown = s.dependencies.slice(0, MAX_DEPS_SHOWN).map((d) => `@${d}`);
     if (s.dependencies.length > MAX_DEPS_SHOWN) shown.push(`…(+${s.dependencies.length - MAX_DEPS_SHOWN})`);
     const deps = shown.length ? `  ← ${shown.join(" ")}` : "";
-    const mark = s.state === "stale" ? "  [stale]" : s.state === "superseded" ? `  [superseded ${s.uid}]` : "";
+    const mark =
+      s.state === "stale" ? "  [stale]" : s.state === "superseded" ? `  [superseded ${s.uid}]` : "";
     const room = Math.max(16, width - indent.length - labelWidth - 2 - deps.length - mark.length);
     const command = cut(s.command, room);
-    const markPainted = s.state === "stale" ? `  ${p.yellow("[stale]")}` : mark ? `  ${p.dim(mark.trim())}` : "";
+    const markPainted =
+      s.state === "stale" ? `  ${p.yellow("[stale]")}` : mark ? `  ${p.dim(mark.trim())}` : "";
     const text = `${indent}${p.bold(label)}  ${command}${deps}${markPainted}`;
     lines.push(s.state === "superseded" ? p.dim(text) : text);
     if (options.artifacts && s.state !== "superseded") {
       const pad = " ".repeat(indent.length + labelWidth + 2);
-      for (const a of byProducer.get(s.step) ?? []) lines.push(`${pad}${artifactLine(a, width - pad.length, p)}`);
+      for (const a of byProducer.get(s.step) ?? [])
+        lines.push(`${pad}${artifactLine(a, width - pad.length, p)}`);
     }
   });
   return lines.join("\n");
@@ -81,7 +84,11 @@ export function renderDagText(data: DagData, options: DagTextOptions = {}): stri
 
 function artifactLine(a: DagArtifact, width: number, p: Paint): string {
   const arrow = a.producer === null ? "" : "→ ";
-  const to = a.consumers.length ? `  → ${a.consumers.map((c) => `@${c}`).join(" ")}` : a.terminal ? "  (final)" : "";
+  const to = a.consumers.length
+    ? `  → ${a.consumers.map((c) => `@${c}`).join(" ")}`
+    : a.terminal
+      ? "  (final)"
+      : "";
   const state = a.state === "current" ? "" : `  [${a.state}]`;
   const path = cut(a.path, Math.max(16, width - arrow.length - to.length - state.length));
   return `${arrow}${path}${to}${state ? `  ${p.red(state.trim())}` : ""}`;
@@ -97,8 +104,9 @@ export function renderDagDot(data: DagData, options: { artifacts?: boolean } = {
   const ids = nodeIds(data);
   data.steps.forEach((s, i) => {
     const attrs = [`label=${dotString(`@${s.step}\n${cut(s.command, 60)}`)}`];
-    if (s.state === "stale") attrs.push('color="#d08700"', 'penwidth=2', 'xlabel="stale"');
-    if (s.state === "superseded") attrs.push('style="rounded,dashed"', 'fontcolor="#888888"', 'color="#888888"');
+    if (s.state === "stale") attrs.push('color="#d08700"', "penwidth=2", 'xlabel="stale"');
+    if (s.state === "superseded")
+      attrs.push('style="rounded,dashed"', 'fontcolor="#888888"', 'color="#888888"');
     lines.push(`  ${ids.step[i]} [${attrs.join(", ")}];`);
   });
   for (const [from, to] of stepEdges(data, ids)) lines.push(`  ${from} -> ${to};`);
@@ -145,8 +153,13 @@ export function renderDagMermaid(data: DagData, options: { artifacts?: boolean }
   }
   const stale = data.steps.flatMap((s, i) => (s.state === "stale" ? [ids.step[i]] : []));
   const old = data.steps.flatMap((s, i) => (s.state === "superseded" ? [ids.step[i]] : []));
-  if (stale.length) lines.push("  classDef stale stroke:#d08700,stroke-width:3px", `  class ${stale.join(",")} stale`);
-  if (old.length) lines.push("  classDef superseded stroke-dasharray:4 3,color:#888", `  class ${old.join(",")} superseded`);
+  if (stale.length)
+    lines.push("  classDef stale stroke:#d08700,stroke-width:3px", `  class ${stale.join(",")} stale`);
+  if (old.length)
+    lines.push(
+      "  classDef superseded stroke-dasharray:4 3,color:#888",
+      `  class ${old.join(",")} superseded`,
+    );
   return lines.join("\n");
 }
 

@@ -12,11 +12,17 @@ export function renderLineage(data: LineageData, options: { colour?: boolean; wi
     }`;
   }
   const n = data.jobs.length;
-  const lines = [`Lineage of ${data.path} (${short(data.hash)}): ${n} job${n === 1 ? "" : "s"}, oldest first`];
+  const lines = [
+    `Lineage of ${data.path} (${short(data.hash)}): ${n} job${n === 1 ? "" : "s"}, oldest first`,
+  ];
   if (data.onDisk === "modified")
-    lines.push(`${p.yellow("note:")} ${data.path} on disk differs from the last recorded version; this is the recorded version's lineage`);
+    lines.push(
+      `${p.yellow("note:")} ${data.path} on disk differs from the last recorded version; this is the recorded version's lineage`,
+    );
   if (data.onDisk === "missing")
-    lines.push(`${p.yellow("note:")} ${data.path} is missing on disk; this is the last recorded version's lineage`);
+    lines.push(
+      `${p.yellow("note:")} ${data.path} is missing on disk; this is the last recorded version's lineage`,
+    );
   for (const job of data.jobs) {
     lines.push("");
     const exit = job.exitCode === null ? job.status : `exit ${job.exitCode}`;
@@ -25,7 +31,9 @@ export function renderLineage(data: LineageData, options: { colour?: boolean; wi
     lines.push(`${p.bold(head)}`);
     lines.push(`  ${cut(job.command, width - 2)}`);
     if (job.pythons.length)
-      lines.push(`  python  ${job.pythons.map((py) => `${py.implementation} ${py.version} (${py.abiTag})`).join(", ")}`);
+      lines.push(
+        `  python  ${job.pythons.map((py) => `${py.implementation} ${py.version} (${py.abiTag})`).join(", ")}`,
+      );
     for (const input of job.inputs)
       lines.push(
         `  in   ${short(input.hash)}  ${cut(input.path, width - 30)}${input.producer === null ? "" : p.dim(`  ← @${input.producer}`)}`,

@@ -13,7 +13,13 @@ const codes = { red: [31, 39], yellow: [33, 39], green: [32, 39], dim: [2, 22], 
 export function paint(enabled: boolean): Paint {
   const make = (name: keyof typeof codes) => (text: string) =>
     enabled ? `\u001b[${codes[name][0]}m${text}\u001b[${codes[name][1]}m` : text;
-  return { red: make("red"), yellow: make("yellow"), green: make("green"), dim: make("dim"), bold: make("bold") };
+  return {
+    red: make("red"),
+    yellow: make("yellow"),
+    green: make("green"),
+    dim: make("dim"),
+    bold: make("bold"),
+  };
 }
 
 /** Cut `text` to `width` columns, ending with `…` when it was longer. */

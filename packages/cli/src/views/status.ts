@@ -11,7 +11,10 @@ export function rerunLine(entry: StatusData["rerun"][number], cwd: string): stri
   return `(cd ${dir} && ${line})`;
 }
 
-export function renderStatus(data: StatusData, options: { colour?: boolean; width?: number; cwd?: string } = {}): string {
+export function renderStatus(
+  data: StatusData,
+  options: { colour?: boolean; width?: number; cwd?: string } = {},
+): string {
   if (data.upToDate) return "Everything is up to date.";
   const p = paint(options.colour ?? false);
   const width = options.width ?? 80;

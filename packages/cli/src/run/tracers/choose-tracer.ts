@@ -33,18 +33,23 @@ export async function chooseTracer(
       if (requested === "preload" && executable && !(await preloadReaches(executable))) {
         return {
           backend,
-          warnings: [`the preload tracer cannot see into ${executable} (static or setuid): its own file I/O is not recorded`],
+          warnings: [
+            `the preload tracer cannot see into ${executable} (static or setuid): its own file I/O is not recorded`,
+          ],
         };
       }
       return { backend, warnings: [] };
     }
     return {
       backend: pythonTracer,
-      warnings: [`--tracer ${requested} is not available here (${pre.reason}); capturing Python-level file I/O only`],
+      warnings: [
+        `--tracer ${requested} is not available here (${pre.reason}); capturing Python-level file I/O only`,
+      ],
     };
   }
   const pre = await preloadTracer.preflight();
-  if (pre.ok && executable && (await preloadReaches(executable))) return { backend: preloadTracer, warnings: [] };
+  if (pre.ok && executable && (await preloadReaches(executable)))
+    return { backend: preloadTracer, warnings: [] };
   if ((await straceTracer.preflight()).ok) return { backend: straceTracer, warnings: [] };
   return { backend: pythonTracer, warnings: [] };
 }

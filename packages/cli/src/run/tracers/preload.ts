@@ -1,6 +1,6 @@
 import path from "node:path";
-import type { PreparedTrace, PreflightResult, TraceContext, TracerBackend } from "./tracer.js";
 import { cachedPreflight, preflightKey } from "./preflight-cache.js";
+import type { PreflightResult, PreparedTrace, TraceContext, TracerBackend } from "./tracer.js";
 
 // @roar/tracer-preload is imported lazily: most runs that do not pick it never pay for loading it.
 type PreloadModule = typeof import("@roar/tracer-preload");
@@ -34,7 +34,10 @@ export const preloadTracer: TracerBackend = {
       argv: ctx.argv,
       env: mod.preloadEnv(logDir, ctx.env),
       signalTargets: (pid) => [pid],
-      blindSpots: ["statically linked or setuid programs", "raw system calls that bypass libc (io_uring, Go binaries)"],
+      blindSpots: [
+        "statically linked or setuid programs",
+        "raw system calls that bypass libc (io_uring, Go binaries)",
+      ],
       async collect() {
         const logs = await mod.readPreloadLogs(logDir);
         return { events: logs.events, problems: logs.errors.slice(0, 5) };

@@ -36,7 +36,7 @@ export function parseStraceLog(text: string, initialCwd: string): FileEvent[] {
       line = head + resumed[1];
     }
     const call = splitCall(line);
-    if (!call || !call.ok) continue;
+    if (!call?.ok) continue;
     handle(call, pid, cwd, initialCwd, events);
   }
   return events;
@@ -74,7 +74,7 @@ function splitCall(line: string): Call | null {
     else if (angle > 0) continue;
     else if (c === "[" || c === "{") depth++;
     else if (c === "]" || c === "}") depth--;
-    else if (c === "(" ) depth++;
+    else if (c === "(") depth++;
     else if (c === ")") {
       if (depth === 0) break;
       depth--;
@@ -107,7 +107,17 @@ export function decodeString(token: string): string | null {
     }
     const n = body[++i];
     if (n === undefined) break;
-    const simple: Record<string, number> = { n: 10, t: 9, r: 13, v: 11, f: 12, '"': 34, "\\": 92, a: 7, b: 8 };
+    const simple: Record<string, number> = {
+      n: 10,
+      t: 9,
+      r: 13,
+      v: 11,
+      f: 12,
+      '"': 34,
+      "\\": 92,
+      a: 7,
+      b: 8,
+    };
     if (n in simple) bytes.push(simple[n]!);
     else if (n === "x") {
       bytes.push(Number.parseInt(body.slice(i + 1, i + 3), 16));
@@ -128,7 +138,13 @@ function fdPath(token: string | undefined): string | null {
   return m ? m[1]! : null;
 }
 
-function handle(call: Call, pid: number, cwd: Map<number, string>, initialCwd: string, events: FileEvent[]): void {
+function handle(
+  call: Call,
+  pid: number,
+  cwd: Map<number, string>,
+  initialCwd: string,
+  events: FileEvent[],
+): void {
   const { name, args } = call;
   const here = (): string => cwd.get(pid) ?? initialCwd;
   // `dirfd` argument of the *at calls: AT_FDCWD or a descriptor, both decorated by -y.

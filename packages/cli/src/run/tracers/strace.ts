@@ -3,14 +3,35 @@ import fs from "node:fs";
 import path from "node:path";
 import { findExecutable } from "../find-executable.js";
 import { cachedPreflight, preflightKey } from "./preflight-cache.js";
-import { parseStraceLog } from "./strace-log.js";
 import type { PreflightResult, PreparedTrace, TraceContext, TracerBackend } from "./tracer.js";
 
 // `?` : calls this architecture lacks (aarch64 has no open/rename/mkdir) are skipped, not an error.
 const SYSCALLS = [
-  "?open", "openat", "?openat2", "?creat", "?rename", "renameat", "?renameat2", "?unlink", "unlinkat",
-  "?mkdir", "mkdirat", "?rmdir", "?link", "linkat", "?symlink", "symlinkat", "truncate",
-  "execve", "?execveat", "chdir", "fchdir", "clone", "?clone3", "?fork", "?vfork",
+  "?open",
+  "openat",
+  "?openat2",
+  "?creat",
+  "?rename",
+  "renameat",
+  "?renameat2",
+  "?unlink",
+  "unlinkat",
+  "?mkdir",
+  "mkdirat",
+  "?rmdir",
+  "?link",
+  "linkat",
+  "?symlink",
+  "symlinkat",
+  "truncate",
+  "execve",
+  "?execveat",
+  "chdir",
+  "fchdir",
+  "clone",
+  "?clone3",
+  "?fork",
+  "?vfork",
 ];
 
 export interface StraceFacts extends Record<string, unknown> {
@@ -27,13 +48,19 @@ let facts: Promise<StracePreflight> | undefined;
 function straceFacts(env: NodeJS.ProcessEnv = process.env): Promise<StracePreflight> {
   facts ??= (async () => {
     const executable = findExecutable("strace", env.PATH);
-    if (!executable) return { ok: false, reason: "strace is not installed (apt-get install strace)" } as const;
-    return cachedPreflight<StracePreflight>("strace", preflightKey([executable, "/bin/true"]), () => checkStrace(executable));
+    if (!executable)
+      return { ok: false, reason: "strace is not installed (apt-get install strace)" } as const;
+    return cachedPreflight<StracePreflight>("strace", preflightKey([executable, "/bin/true"]), () =>
+      checkStrace(executable),
+    );
   })();
   return facts;
 }
 
-function run(file: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; error?: Error }> {
+function run(
+  file: string,
+  args: string[],
+): Promise<{ code: number | null; stdout: string; stderr: string; error?: Error }> {
   return new Promise((resolve) => {
     execFile(file, args, { timeout: 15_000 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === "number" ? error.code : null) : 0;
@@ -49,8 +76,12 @@ async function checkStrace(executable: string): Promise<StracePreflight> {
   const version: [number, number] = [Number(m[1]), Number(m[2])];
   const atLeast = (a: number, b: number) => version[0] > a || (version[0] === a && version[1] >= b);
   const truth = fs.existsSync("/bin/true") ? "/bin/true" : "/usr/bin/true";
-  const seccompBpf = atLeast(5, 3) && (await run(executable, ["-f", "-qq", "--seccomp-bpf", "-o", "/dev/null", truth])).code === 0;
-  const plain = seccompBpf ? { code: 0, stderr: "" } : await run(executable, ["-f", "-qq", "-o", "/dev/null", truth]);
+  const seccompBpf =
+    atLeast(5, 3) &&
+    (await run(executable, ["-f", "-qq", "--seccomp-bpf", "-o", "/dev/null", truth])).code === 0;
+  const plain = seccompBpf
+    ? { code: 0, stderr: "" }
+    : await run(executable, ["-f", "-qq", "-o", "/dev/null", truth]);
   if (plain.code !== 0) {
     return {
       ok: false,
@@ -109,6 +140,7 @@ async function prepareStrace(ctx: TraceContext): Promise<PreparedTrace> {
       } catch (error) {
         return { events: [], problems: [`strace wrote no log: ${(error as Error).message}`] };
       }
+      const { parseStraceLog } = await import("./strace-log.js");
       return { events: parseStraceLog(text, ctx.cwd), problems: [] };
     },
   };
