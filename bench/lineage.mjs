@@ -105,7 +105,13 @@ const writeFile = (rel, content, jobId, output) => {
   insertArtifact.run(hash, content.length, 1_700_000_000_000);
   if (output) insertOutput.run(jobId, hash, rel);
   const st = fs.statSync(abs, { bigint: true });
-  insertCache.run(BigInt.asIntN(64, st.dev), BigInt.asIntN(64, st.ino), Number(st.size), String(st.mtimeNs), hash);
+  insertCache.run(
+    BigInt.asIntN(64, st.dev),
+    BigInt.asIntN(64, st.ino),
+    Number(st.size),
+    String(st.mtimeNs),
+    hash,
+  );
   return hash;
 };
 const pipelines = Math.ceil(JOBS / STEPS);

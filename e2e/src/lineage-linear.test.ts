@@ -67,7 +67,7 @@ describe.skipIf(!python)("lineage: a linear pipeline", () => {
   it("refuses a file it never saw, in one line with a hint", () => {
     const r = p.roar(["lineage", "data/x.csv"]);
     expect(r.status).toBe(1);
-    expect(r.stderr.split("\n")[0]).toBe("roar: roar has no record of data/x.csv");
+    expect(r.stderr.split("\n")[0]).toBe("roar: no record of data/x.csv");
     expect(r.stderr).toMatch(/hint: .*roar run.*roar log/);
   });
 

@@ -52,6 +52,19 @@ describe("roar run records the interpreter that ran", () => {
     expect(versions).toEqual(two.map(versionOf).sort());
   });
 
+  it("gives a subprocess on another Python its own native runtime, without a warning", (ctx) => {
+    const two = [...new Map(pythons.map((x) => [versionOf(x), x])).values()].slice(-2);
+    if (two.length < 2) return ctx.skip("needs two different local Python versions");
+    // Both runtimes are in the shared cache: the first test of this file installed one per Python.
+    p.write("parent.py", `import subprocess\nsubprocess.run([${JSON.stringify(two[1])}, "ident.py"], check=True)\n`);
+    const r = p.roar(["run", two[0]!, "parent.py"]);
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).not.toContain("native runtime not used");
+    const procs = p.job().pythons as { version: string; auditBackend: string }[];
+    expect(procs.map((x) => x.version).sort()).toEqual(two.map(versionOf).sort());
+    expect(procs.map((x) => x.auditBackend)).toEqual(["native", "native"]);
+  });
+
   it("records no Python for a command that runs none", () => {
     p.write("in.txt", "x\n");
     const r = p.roar(["run", "cp", "in.txt", "out.txt"]);

@@ -68,6 +68,15 @@ export interface Job {
   outputs: string[];
 }
 
+/**
+ * Without input, stdin is /dev/null as in a terminal-less CI step. Node's stdin pipes are socket
+ * pairs, and bash sources ~/.bashrc when its stdin is a socket: that would make the machine's
+ * dotfiles inputs of every `bash -c` job under test.
+ */
+function stdinFor(input: string | Buffer | undefined): { input: string | Buffer } | { stdio: ["ignore", "pipe", "pipe"] } {
+  return input === undefined ? { stdio: ["ignore", "pipe", "pipe"] } : { input };
+}
+
 /** A fresh project after `roar init`, with XDG_CACHE_HOME = `cache`. */
 export function tmpProject(cache: string): TmpProject {
   const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "roar-run-e2e-")));
@@ -77,7 +86,7 @@ export function tmpProject(cache: string): TmpProject {
       spawnSync(process.execPath, [bin, ...args], {
         cwd: opts.cwd ?? root,
         env: { ...env, ...opts.env },
-        input: opts.input ?? "",
+        ...stdinFor(opts.input),
         maxBuffer: 64 << 20,
         timeout: 170_000,
       }),
@@ -100,7 +109,7 @@ export function tmpProject(cache: string): TmpProject {
         spawnSync(argv[0]!, argv.slice(1), {
           cwd: root,
           env: { ...env, ...opts.env },
-          input: opts.input ?? "",
+          ...stdinFor(opts.input),
           maxBuffer: 64 << 20,
           timeout: 170_000,
         }),

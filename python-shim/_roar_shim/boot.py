@@ -82,7 +82,7 @@ def start(shim_dir):
     from . import gate
 
     try:
-        state.runtime_dirs, state.sys_path_skipped = gate.place_runtime_dirs(os.environ.get("ROAR_RUNTIME_PYTHONPATH"))
+        state.runtime_dirs, state.sys_path_skipped = gate.place_runtime_dirs(gate.select_runtime_dirs(os.environ.get("ROAR_RUNTIME_PYTHONPATH")))
         result = gate.open_gate(state.runtime_dirs, state.sys_path_skipped)
     except Exception as e:
         state.error("gate", e)

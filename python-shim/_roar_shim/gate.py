@@ -33,6 +33,20 @@ def top_level_names(entries):
     return names
 
 
+def select_runtime_dirs(value):
+    """ROAR_RUNTIME_PYTHONPATH may name the trees of several ABIs (the CLI passes every cached one,
+    so a 3.12 job's 3.11 subprocess finds its own). Keep only the first tree built for this
+    interpreter; when none is, keep the first entry so the gate can say what it found instead."""
+    entries = [e for e in (value or "").split(os.pathsep) if e]
+    if len(entries) <= 1:
+        return os.pathsep.join(entries)
+    for entry in entries:
+        match, _ = find_compiled([entry])
+        if match is not None:
+            return entry
+    return entries[0]
+
+
 def place_runtime_dirs(value, path=None):
     """Put the ROAR_RUNTIME_PYTHONPATH entries at the front of sys.path, unless one would shadow a
     top-level name the workload can already import (its own copy of anything must win).

@@ -43,6 +43,16 @@ class GateUnitTest(ShimTestCase):
         self.assertEqual(result.outcome, "abi-mismatch")
         self.assertIn(FOREIGN_SUFFIX, result.reason)
 
+    def test_of_several_trees_only_the_one_built_for_this_interpreter_is_kept(self):
+        foreign = os.path.join(self.tmp, "cp27")
+        mine = os.path.join(self.tmp, "mine")
+        touch(foreign, "_roar_runtime" + FOREIGN_SUFFIX)
+        touch(mine, "_roar_runtime" + extension_suffixes()[0])
+        self.assertEqual(gate.select_runtime_dirs(os.pathsep.join([foreign, mine])), mine)
+        # None built for it: the first entry stays, so the gate can say what it found there.
+        self.assertEqual(gate.select_runtime_dirs(os.pathsep.join([foreign, self.tmp])), foreign)
+        self.assertEqual(gate.select_runtime_dirs(""), "")
+
     def test_empty_tree_is_no_runtime(self):
         tree = os.path.join(self.tmp, "tree")
         os.mkdir(tree)

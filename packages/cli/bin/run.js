@@ -5,6 +5,14 @@ if (process.argv[2] === "run") {
   const { runMain } = await import("../dist/run/main.js");
   process.exitCode = await runMain(process.argv.slice(3));
 } else {
-  const { execute } = await import("@oclif/core");
-  await execute({ dir: import.meta.url });
+  // Query commands (log, show, dag, lineage, status) skip oclif's start-up when their argv is plain;
+  // queryMain returns null for anything it does not fully understand (help, --debug, bad flags).
+  const query = ["log", "show", "dag", "lineage", "status"].includes(process.argv[2])
+    ? await (await import("../dist/query/fast-path.js")).queryMain(process.argv.slice(2))
+    : null;
+  if (query !== null) process.exitCode = query;
+  else {
+    const { execute } = await import("@oclif/core");
+    await execute({ dir: import.meta.url });
+  }
 }

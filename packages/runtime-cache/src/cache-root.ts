@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { PythonIdentity } from "@roar/abi-probe";
@@ -27,4 +28,22 @@ export function runtimeDir(
 
 export function lockPathFor(root: string, key: string): string {
   return path.join(root, `${key}.lock`);
+}
+
+/**
+ * `site-packages` of every tree in the cache, cheaply (one readdir, no stamps read). A job passes
+ * them all to its processes: a Python that starts another Python of a different ABI (a 3.12 script
+ * running a 3.11 tool) finds that one's tree too, and the shim's gate picks the exact match.
+ */
+export function cachedRuntimePaths(root: string = runtimeCacheRoot()): string[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(root);
+  } catch {
+    return [];
+  }
+  return names
+    .filter((name) => !name.startsWith(".") && !name.endsWith(".lock"))
+    .sort()
+    .map((name) => path.join(root, name, TREE.sitePackages));
 }

@@ -1,5 +1,5 @@
 export type { PythonIdentity } from "@roar/abi-probe";
-export { lockPathFor, runtimeCacheRoot, runtimeDir, TREE } from "./cache-root.js";
+export { cachedRuntimePaths, lockPathFor, runtimeCacheRoot, runtimeDir, TREE } from "./cache-root.js";
 export { ensureRuntime } from "./ensure-runtime.js";
 export {
   inspectRuntime,

@@ -164,7 +164,22 @@ static void put_uint(line_t *l, unsigned long v) {
   put_raw(l, tmp + i, sizeof tmp - i);
 }
 
-static int starts_with(const char *s, const char *prefix) { return strncmp(s, prefix, strlen(prefix)) == 0; }
+/* Own loops, not libc's strncmp/strstr: in a forked shell child about to exec, every libc text
+ * page touched for the first time is one more page fault. Inputs are short. */
+static int same_prefix(const char *s, const char *prefix, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (s[i] != prefix[i]) return 0;
+  return 1;
+}
+
+static int starts_with(const char *s, const char *prefix) { return same_prefix(s, prefix, strlen(prefix)); }
+
+static int contains(const char *hay, const char *needle) {
+  size_t n = strlen(needle);
+  for (; *hay; hay++)
+    if (*hay == *needle && same_prefix(hay, needle, n)) return 1;
+  return 0;
+}
 
 /* Kernel pseudo-files are never artifacts; dropping them here saves a write per open. */
 static int is_pseudo(const char *abs) {
@@ -699,7 +714,7 @@ static size_t env_count(char *const envp[]) {
 
 static const char *env_find(char *const envp[], const char *key, size_t keylen) {
   for (size_t i = 0; envp != NULL && envp[i] != NULL; i++)
-    if (strncmp(envp[i], key, keylen) == 0 && envp[i][keylen] == '=') return envp[i];
+    if (same_prefix(envp[i], key, keylen) && envp[i][keylen] == '=') return envp[i];
   return NULL;
 }
 
@@ -713,7 +728,7 @@ static size_t ld_buf_size(char *const envp[]) {
 static char *const *fix_env(char *const envp[], char **out, size_t out_cap, char *ld, size_t ld_cap) {
   if (__atomic_load_n(&g_state, __ATOMIC_ACQUIRE) != ST_READY || g_self_path[0] == 0) return envp;
   const char *ld_entry = env_find(envp, "LD_PRELOAD", 10);
-  int has_lib = ld_entry != NULL && strstr(ld_entry + 11, g_self_path) != NULL;
+  int has_lib = ld_entry != NULL && contains(ld_entry + 11, g_self_path);
   int has_dir = env_find(envp, "ROAR_PRELOAD_LOG_DIR", 20) != NULL;
   if (has_lib && has_dir) return envp;
   size_t n = env_count(envp);
@@ -741,7 +756,7 @@ static char *const *fix_env(char *const envp[], char **out, size_t out_cap, char
 static int env_needs_fix(char *const envp[]) {
   if (__atomic_load_n(&g_state, __ATOMIC_ACQUIRE) != ST_READY || g_self_path[0] == 0) return 0;
   const char *ld_entry = env_find(envp, "LD_PRELOAD", 10);
-  return ld_entry == NULL || strstr(ld_entry + 11, g_self_path) == NULL ||
+  return ld_entry == NULL || !contains(ld_entry + 11, g_self_path) ||
          env_find(envp, "ROAR_PRELOAD_LOG_DIR", 20) == NULL;
 }
 

@@ -28,6 +28,13 @@ if (process.platform !== "linux") {
   process.exit(0);
 }
 
+if (process.env.ROAR_RELEASE_BUILD === "1" && fs.existsSync(path.join(root, "lib"))) {
+  // The release workflow built the libraries in the oldest supported userland of each
+  // libc/arch; a local rebuild would tie this one to the build machine's newer glibc.
+  console.log("tracer-preload: release build, keeping the prebuilt libraries in lib/");
+  process.exit(0);
+}
+
 const cc = process.env.CC || "cc";
 const outDir = path.join(root, "lib", `${process.platform}-${process.arch}-${libcFamily()}`);
 fs.mkdirSync(outDir, { recursive: true });

@@ -1,12 +1,7 @@
 import { Flags } from "@oclif/core";
 import { RoarCommand } from "../base-command.js";
-import { buildDagData, type DagData } from "../lineage/dag-data.js";
-import { createDiskCheck, recordedHashFromDb } from "../lineage/disk-check.js";
-import { loadSnapshot } from "../lineage/load-snapshot.js";
-import { requireProject } from "../project/find-root.js";
-import { openStore } from "../store/store.js";
-import { renderDagDot, renderDagMermaid, renderDagText } from "../views/dag.js";
-import { colourEnabled, terminalWidth } from "../views/paint.js";
+import type { DagData } from "../lineage/dag-data.js";
+import { dagQuery } from "../query/dag.js";
 
 export default class Dag extends RoarCommand {
   static override description =
@@ -37,47 +32,6 @@ export default class Dag extends RoarCommand {
 
   async run(): Promise<DagData> {
     const { flags } = await this.parse(Dag);
-    const project = requireProject(process.cwd());
-    // Read-only: a query never waits on (or blocks) a `roar run` that is recording.
-    const store = openStore(project, { readonly: true });
-    const db = store.db;
-    let data: DagData;
-    try {
-      // The artifact list costs a look at every tracked file: only when it is shown.
-      const artifacts = flags.artifacts || flags.format === "json" || this.jsonEnabled();
-      const snapshot = loadSnapshot(db, {
-        includeSuperseded: flags.expanded,
-        withOutputs: artifacts,
-        withHashes: artifacts,
-      });
-      data = buildDagData(snapshot, createDiskCheck(project.root, db), recordedHashFromDb(db), {
-        expanded: flags.expanded,
-        staleOnly: flags["stale-only"],
-        artifacts,
-      });
-    } finally {
-      store.close();
-    }
-    if (this.jsonEnabled()) return data;
-    switch (flags.format) {
-      case "json":
-        process.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
-        break;
-      case "dot":
-        this.log(renderDagDot(data, { artifacts: flags.artifacts }));
-        break;
-      case "mermaid":
-        this.log(renderDagMermaid(data, { artifacts: flags.artifacts }));
-        break;
-      default:
-        this.log(
-          renderDagText(data, {
-            colour: colourEnabled(),
-            width: terminalWidth(),
-            artifacts: flags.artifacts,
-          }) + (data.summary.steps ? "" : "\nhint: record a step with 'roar run <command>'"),
-        );
-    }
-    return data;
+    return dagQuery(flags, { json: this.jsonEnabled(), log: (text) => this.log(text) });
   }
 }

@@ -1,9 +1,7 @@
 import { Flags } from "@oclif/core";
 import { RoarCommand } from "../base-command.js";
-import { requireProject } from "../project/find-root.js";
-import { openStore } from "../store/store.js";
-import { colours, terminalWidth, useColour } from "../views/format.js";
-import { type LogData, logData, renderLog } from "../views/log.js";
+import { logQuery } from "../query/log.js";
+import type { LogData } from "../views/log.js";
 
 export default class Log extends RoarCommand {
   static override description =
@@ -23,14 +21,6 @@ export default class Log extends RoarCommand {
 
   async run(): Promise<LogData> {
     const { flags } = await this.parse(Log);
-    const project = requireProject(process.cwd());
-    const store = openStore(project, { readonly: true });
-    try {
-      const data = logData(store.listJobs({ limit: flags.number }), store.countJobs());
-      if (!this.jsonEnabled()) this.log(renderLog(data, colours(useColour()), terminalWidth()));
-      return data;
-    } finally {
-      store.close();
-    }
+    return logQuery(flags, { json: this.jsonEnabled(), log: (text) => this.log(text) });
   }
 }

@@ -1,11 +1,8 @@
 import { Args } from "@oclif/core";
 import { RoarCommand } from "../base-command.js";
-import { requireProject } from "../project/find-root.js";
-import { resolveRef } from "../store/resolve-ref.js";
-import { openStore } from "../store/store.js";
-import { type ArtifactShowData, artifactShowData, renderArtifacts } from "../views/artifact.js";
-import { colours, terminalWidth, useColour } from "../views/format.js";
-import { type JobShowData, jobShowData, renderJob } from "../views/job.js";
+import { showQuery } from "../query/show.js";
+import type { ArtifactShowData } from "../views/artifact.js";
+import type { JobShowData } from "../views/job.js";
 
 export default class Show extends RoarCommand {
   static override description =
@@ -30,30 +27,6 @@ export default class Show extends RoarCommand {
 
   async run(): Promise<JobShowData | ArtifactShowData> {
     const { args } = await this.parse(Show);
-    const project = requireProject(process.cwd());
-    const store = openStore(project, { readonly: true });
-    try {
-      const target = resolveRef(store, project, args.ref, process.cwd());
-      const c = colours(useColour());
-      if (target.kind === "job") {
-        const data = jobShowData(target.job, store.jobIO(target.job.id));
-        if (!this.jsonEnabled()) this.log(renderJob(data, c));
-        return data;
-      }
-      const sizeOf = (hash: string) => store.findArtifacts(hash)[0]?.size ?? 0;
-      const data =
-        target.kind === "path"
-          ? artifactShowData({ path: target.path }, store.jobsForPath(target.path), sizeOf)
-          : artifactShowData(
-              { hash: target.artifacts[0]!.hash },
-              store.jobsForHash(target.artifacts[0]!.hash),
-              sizeOf,
-              target.artifacts,
-            );
-      if (!this.jsonEnabled()) this.log(renderArtifacts(data, c, terminalWidth()));
-      return data;
-    } finally {
-      store.close();
-    }
+    return showQuery(args.ref, { json: this.jsonEnabled(), log: (text) => this.log(text) });
   }
 }

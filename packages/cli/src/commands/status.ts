@@ -1,11 +1,6 @@
 import { RoarCommand } from "../base-command.js";
-import { createDiskCheck, recordedHashFromDb } from "../lineage/disk-check.js";
-import { loadSnapshot } from "../lineage/load-snapshot.js";
-import { buildStatusData, type StatusData } from "../lineage/status-data.js";
-import { requireProject } from "../project/find-root.js";
-import { openStore } from "../store/store.js";
-import { colourEnabled, terminalWidth } from "../views/paint.js";
-import { renderStatus } from "../views/status.js";
+import type { StatusData } from "../lineage/status-data.js";
+import { statusQuery } from "../query/status.js";
 
 export default class Status extends RoarCommand {
   static override description =
@@ -17,21 +12,6 @@ export default class Status extends RoarCommand {
 
   async run(): Promise<StatusData> {
     await this.parse(Status);
-    const project = requireProject(process.cwd());
-    const store = openStore(project, { readonly: true });
-    const db = store.db;
-    let data: StatusData;
-    try {
-      data = buildStatusData(
-        loadSnapshot(db, { withOutputs: true }),
-        createDiskCheck(project.root, db),
-        recordedHashFromDb(db),
-      );
-    } finally {
-      store.close();
-    }
-    if (!this.jsonEnabled())
-      this.log(renderStatus(data, { colour: colourEnabled(), width: terminalWidth() }));
-    return data;
+    return statusQuery({ json: this.jsonEnabled(), log: (text) => this.log(text) });
   }
 }

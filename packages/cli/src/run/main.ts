@@ -25,6 +25,9 @@ export async function runMain(argv: readonly string[], io: Partial<RunIO> = {}):
   const stdout = io.stdout ?? process.stdout;
   const env = io.env ?? process.env;
   const cwd = io.cwd ?? process.cwd();
+  // A closed stderr (a hung-up terminal, `2>&1 | head`) must not turn roar's own summary line into a
+  // crash that replaces the child's exit code.
+  if (!io.stderr) process.stderr.on("error", () => {});
   const timer = new PhaseTimer(env.ROAR_TIMING === "1");
   timer.mark("main");
   let debug = env.ROAR_DEBUG === "1";

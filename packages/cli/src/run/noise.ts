@@ -1,3 +1,4 @@
+import os from "node:os";
 import path from "node:path";
 
 /**
@@ -40,6 +41,21 @@ const SYSTEM_DIRS = [
   "/lib/terminfo",
 ];
 
+// Shell start-up files: a shell reads them whatever the command is (bash even for `bash -c` when
+// its stdin is a socket), so they say nothing about the job's data.
+const HOME_STARTUP_FILES = [
+  ".bashrc",
+  ".bash_profile",
+  ".bash_login",
+  ".bash_logout",
+  ".profile",
+  ".inputrc",
+  ".zshenv",
+  ".zprofile",
+  ".zshrc",
+  ".zlogin",
+];
+
 const SHARED_LIBRARY = /\.so(\.\d+)*$/;
 const GCONV = /\/gconv\//;
 
@@ -47,6 +63,7 @@ export function compileNoise(rules: NoiseRules): (absPath: string) => boolean {
   const root = path.resolve(rules.projectRoot);
   const dirs = [
     ...SYSTEM_DIRS,
+    ...HOME_STARTUP_FILES.map((f) => path.join(os.homedir(), f)),
     ...rules.dirs.filter((d) => d !== "" && d !== "/"),
     path.join(root, ".roar"),
     path.join(root, ".git"),

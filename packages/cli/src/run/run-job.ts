@@ -133,6 +133,13 @@ export async function launchJob(input: RunJobInput, whileRunning: () => void): P
   const workDir = makeWorkDir(project, uid);
   const shardDir = path.join(workDir, "shards");
   fs.mkdirSync(shardDir, { recursive: true });
+  // Every cached tree, this interpreter's first: a Python that starts a Python of another ABI finds
+  // that one's tree too (the shim's gate takes only the exact match).
+  if (identity) {
+    const { cachedRuntimePaths, runtimeCacheRoot } = await runtimeModules.then(([m]) => m);
+    const others = cachedRuntimePaths(runtimeCacheRoot(env)).filter((p) => p !== runtimePath);
+    runtimePath = [runtimePath, ...others].filter((p) => p !== null).join(path.delimiter) || null;
+  }
   const childEnv = runEnv(env, { shimDir: shimDir(), shardDir, jobId: uid, runtimePath, runtimeExpected });
 
   let backend = choice.backend;

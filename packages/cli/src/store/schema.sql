@@ -58,3 +58,6 @@ CREATE TABLE hash_cache (
   hash TEXT NOT NULL,
   PRIMARY KEY (dev, ino)
 );
+
+-- migration 2: "which current run writes this path" (dag, status, lineage) reads only this index.
+CREATE INDEX job_outputs_path_job ON job_outputs(path, job_id, artifact_hash);

@@ -68,7 +68,7 @@ describe("openStore", () => {
     db.prepare("UPDATE schema_version SET version = ?").run(SCHEMA_VERSION + 1);
     db.close();
     expect(() => openStore(project)).toThrow(
-      /written by a newer roar \(schema v2; this roar understands up to v1\)/,
+      `written by a newer roar (schema v${SCHEMA_VERSION + 1}; this roar understands up to v${SCHEMA_VERSION})`,
     );
     expect(() => checkRecordable(project)).toThrow(/newer roar/);
   });
@@ -108,7 +108,32 @@ describe("openStore", () => {
       .split("\n")
       .filter((l) => !l.startsWith("PRAGMA journal_mode"))
       .join("\n");
-    expect(MIGRATIONS[0]!.trim()).toBe(withoutPragma.trim());
+    expect(MIGRATIONS.map((m) => m.trim()).join("\n\n")).toBe(withoutPragma.trim());
+  });
+
+  it("migrates a v1 database forward to the current version, keeping its jobs (also when opened read-only)", () => {
+    const project = tmpProject();
+    const v1 = new Database(project.dbPath);
+    v1.exec(MIGRATIONS[0]!);
+    v1.prepare("INSERT INTO schema_version (version) VALUES (1)").run();
+    v1.close();
+    const store = openStore(project);
+    store.recordJob(jobInput());
+    store.close();
+    // Stamp it back to v1 without the index, then open read-only: the query path migrates too.
+    const db = new Database(project.dbPath);
+    db.exec("DROP INDEX job_outputs_path_job; UPDATE schema_version SET version = 1");
+    db.close();
+    const reader = openStore(project, { readonly: true });
+    expect(reader.countJobs()).toBe(1);
+    reader.close();
+    const check = new Database(project.dbPath, { readonly: true });
+    expect(check.prepare("SELECT version FROM schema_version").pluck().all()).toEqual([SCHEMA_VERSION]);
+    expect(SCHEMA_VERSION).toBeGreaterThanOrEqual(2);
+    expect(
+      check.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'job_outputs_path_job'").pluck().get(),
+    ).toBe("job_outputs_path_job");
+    check.close();
   });
 });
 

@@ -67,6 +67,22 @@ describe("renderDagText", () => {
     expect(text).not.toContain("\u001b[");
   });
 
+  it("keeps deep steps with many dependencies within the width", () => {
+    const steps = Array.from({ length: 14 }, (_, i) => ({
+      step: i + 1,
+      uid: `u${i}`,
+      command: `python step_${i}.py --a-long-argument ${"x".repeat(40)}`,
+      state: "stale" as const,
+      dependencies: Array.from({ length: i }, (_, k) => k + 1),
+      consumed: i,
+      produced: 1,
+      reasons: [],
+    }));
+    const text = renderDagText({ summary: { steps: 14, stale: 14 }, steps, artifacts: [] }, { width: 80 });
+    for (const line of text.split("\n")) expect(line.length).toBeLessThanOrEqual(80);
+    expect(text).toMatch(/← @1 @2 .*…\(\+\d+\)/);
+  });
+
   it("colours only when asked", () => {
     expect(renderDagText(data, { colour: true })).toContain("\u001b[33m[stale]");
   });

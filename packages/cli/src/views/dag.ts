@@ -1,5 +1,5 @@
 import type { DagArtifact, DagData, DagStep } from "../lineage/dag-data.js";
-import { cut, type Paint, paint } from "./paint.js";
+import { type Colours, colours, truncate } from "./format.js";
 
 export interface DagTextOptions {
   colour?: boolean;
@@ -10,6 +10,7 @@ export interface DagTextOptions {
 
 const MAX_INDENT_LEVELS = 10;
 const MAX_DEPS_SHOWN = 6;
+const MIN_COMMAND = 16;
 
 function stepDepths(steps: DagStep[]): number[] {
   const depthOfStep = new Map<number, number>();
@@ -30,7 +31,7 @@ function stepDepths(steps: DagStep[]): number[] {
  * columns without crossing edges.
  */
 export function renderDagText(data: DagData, options: DagTextOptions = {}): string {
-  const p = paint(options.colour ?? false);
+  const p = colours(options.colour ?? false);
   const width = options.width ?? 80;
   const { steps: total, stale: staleCount } = data.summary;
   const header = `Pipeline: ${total} step${total === 1 ? "" : "s"}${
@@ -62,13 +63,19 @@ export function renderDagText(data: DagData, options: DagTextOptions = {}): stri
     const depth = Math.min(depths[i]!, MAX_INDENT_LEVELS);
     const indent = depth === 0 ? "" : `${"   ".repeat(depth - 1)}└─ `;
     const label = `@${s.step}`.padEnd(labelWidth);
-    const shown = s.dependencies.slice(0, MAX_DEPS_SHOWN).map((d) => `@${d}`);
-    if (s.dependencies.length > MAX_DEPS_SHOWN) shown.push(`…(+${s.dependencies.length - MAX_DEPS_SHOWN})`);
-    const deps = shown.length ? `  ← ${shown.join(" ")}` : "";
     const mark =
       s.state === "stale" ? "  [stale]" : s.state === "superseded" ? `  [superseded ${s.uid}]` : "";
-    const room = Math.max(16, width - indent.length - labelWidth - 2 - deps.length - mark.length);
-    const command = cut(s.command, room);
+    // Name as many dependencies as fit beside a readable command; the rest as a count.
+    const fixed = indent.length + labelWidth + 2 + MIN_COMMAND + mark.length;
+    let deps = "";
+    for (let n = Math.min(MAX_DEPS_SHOWN, s.dependencies.length); n >= 0; n--) {
+      const shown = s.dependencies.slice(0, n).map((d) => `@${d}`);
+      if (s.dependencies.length > n) shown.push(`…(+${s.dependencies.length - n})`);
+      deps = shown.length ? `  ← ${shown.join(" ")}` : "";
+      if (fixed + deps.length <= width) break;
+    }
+    const room = Math.max(MIN_COMMAND, width - indent.length - labelWidth - 2 - deps.length - mark.length);
+    const command = truncate(s.command, room);
     const markPainted =
       s.state === "stale" ? `  ${p.yellow("[stale]")}` : mark ? `  ${p.dim(mark.trim())}` : "";
     const text = `${indent}${p.bold(label)}  ${command}${deps}${markPainted}`;
@@ -82,7 +89,7 @@ export function renderDagText(data: DagData, options: DagTextOptions = {}): stri
   return lines.join("\n");
 }
 
-function artifactLine(a: DagArtifact, width: number, p: Paint): string {
+function artifactLine(a: DagArtifact, width: number, p: Colours): string {
   const arrow = a.producer === null ? "" : "→ ";
   const to = a.consumers.length
     ? `  → ${a.consumers.map((c) => `@${c}`).join(" ")}`
@@ -90,7 +97,7 @@ function artifactLine(a: DagArtifact, width: number, p: Paint): string {
       ? "  (final)"
       : "";
   const state = a.state === "current" ? "" : `  [${a.state}]`;
-  const path = cut(a.path, Math.max(16, width - arrow.length - to.length - state.length));
+  const path = truncate(a.path, Math.max(16, width - arrow.length - to.length - state.length));
   return `${arrow}${path}${to}${state ? `  ${p.red(state.trim())}` : ""}`;
 }
 
@@ -103,7 +110,7 @@ export function renderDagDot(data: DagData, options: { artifacts?: boolean } = {
   ];
   const ids = nodeIds(data);
   data.steps.forEach((s, i) => {
-    const attrs = [`label=${dotString(`@${s.step}\n${cut(s.command, 60)}`)}`];
+    const attrs = [`label=${dotString(`@${s.step}\n${truncate(s.command, 60)}`)}`];
     if (s.state === "stale") attrs.push('color="#d08700"', "penwidth=2", 'xlabel="stale"');
     if (s.state === "superseded")
       attrs.push('style="rounded,dashed"', 'fontcolor="#888888"', 'color="#888888"');
@@ -137,7 +144,7 @@ export function renderDagMermaid(data: DagData, options: { artifacts?: boolean }
   const lines = ["flowchart LR"];
   const ids = nodeIds(data);
   data.steps.forEach((s, i) => {
-    lines.push(`  ${ids.step[i]}["${mermaidText(`@${s.step} ${cut(s.command, 60)}`)}"]`);
+    lines.push(`  ${ids.step[i]}["${mermaidText(`@${s.step} ${truncate(s.command, 60)}`)}"]`);
   });
   for (const [from, to] of stepEdges(data, ids)) lines.push(`  ${from} --> ${to}`);
   if (options.artifacts) {

@@ -1,10 +1,10 @@
 import type { LineageData } from "../lineage/trace.js";
-import { cut, paint } from "./paint.js";
+import { colours, truncate } from "./format.js";
 
 const short = (hash: string) => hash.slice(0, 12);
 
 export function renderLineage(data: LineageData, options: { colour?: boolean; width?: number } = {}): string {
-  const p = paint(options.colour ?? false);
+  const p = colours(options.colour ?? false);
   const width = options.width ?? 80;
   if (data.source) {
     return `${data.path} is a source file: roar saw steps read it, but no recorded step wrote it.${
@@ -29,16 +29,16 @@ export function renderLineage(data: LineageData, options: { colour?: boolean; wi
     const tags = [exit, job.superseded ? "superseded" : null].filter(Boolean).join(", ");
     const head = `@${job.step}  ${job.uid}  (${tags})`;
     lines.push(`${p.bold(head)}`);
-    lines.push(`  ${cut(job.command, width - 2)}`);
+    lines.push(`  ${truncate(job.command, width - 2)}`);
     if (job.pythons.length)
       lines.push(
         `  python  ${job.pythons.map((py) => `${py.implementation} ${py.version} (${py.abiTag})`).join(", ")}`,
       );
     for (const input of job.inputs)
       lines.push(
-        `  in   ${short(input.hash)}  ${cut(input.path, width - 30)}${input.producer === null ? "" : p.dim(`  ← @${input.producer}`)}`,
+        `  in   ${short(input.hash)}  ${truncate(input.path, width - 30)}${input.producer === null ? "" : p.dim(`  ← @${input.producer}`)}`,
       );
-    for (const out of job.outputs) lines.push(`  out  ${short(out.hash)}  ${cut(out.path, width - 22)}`);
+    for (const out of job.outputs) lines.push(`  out  ${short(out.hash)}  ${truncate(out.path, width - 22)}`);
   }
   return lines.join("\n");
 }

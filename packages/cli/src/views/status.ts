@@ -1,6 +1,6 @@
 import path from "node:path";
 import type { StatusData } from "../lineage/status-data.js";
-import { cut, paint } from "./paint.js";
+import { colours, truncate } from "./format.js";
 
 /** A command line the user can paste from where they stand. */
 export function rerunLine(entry: StatusData["rerun"][number], cwd: string): string {
@@ -16,22 +16,22 @@ export function renderStatus(
   options: { colour?: boolean; width?: number; cwd?: string } = {},
 ): string {
   if (data.upToDate) return "Everything is up to date.";
-  const p = paint(options.colour ?? false);
+  const p = colours(options.colour ?? false);
   const width = options.width ?? 80;
   const lines: string[] = [];
   if (data.changedOutputs.length) {
     lines.push("Changed since recorded:");
     for (const o of data.changedOutputs) {
       const state = o.state === "missing" ? p.red("missing ") : p.yellow("modified");
-      lines.push(`  ${state}  ${cut(o.path, width - 24)}  (from @${o.step})`);
+      lines.push(`  ${state}  ${truncate(o.path, width - 24)}  (from @${o.step})`);
     }
     lines.push("");
   }
   if (data.staleSteps.length) {
     lines.push(`Stale steps (${data.staleSteps.length}):`);
     for (const s of data.staleSteps) {
-      lines.push(`  @${s.step}  ${cut(s.command, width - 6 - String(s.step).length)}`);
-      for (const r of s.reasons) lines.push(p.dim(`        ${cut(r, width - 8)}`));
+      lines.push(`  @${s.step}  ${truncate(s.command, width - 6 - String(s.step).length)}`);
+      for (const r of s.reasons) lines.push(p.dim(`        ${truncate(r, width - 8)}`));
     }
     lines.push("");
   }

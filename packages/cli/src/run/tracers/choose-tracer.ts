@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import type { TracerBackendName } from "../../store/job-record.js";
 import { preloadReaches, preloadTracer } from "./preload.js";
 import { pythonTracer } from "./python.js";
@@ -26,6 +27,17 @@ export async function chooseTracer(
   executable: string | null,
 ): Promise<TracerChoice> {
   if (requested === "python") return { backend: pythonTracer, warnings: [] };
+  // Under ptrace the kernel drops set-user/group-ID privileges: strace would change what the
+  // program does, which roar never does.
+  const privileged = executable !== null && isSetuid(executable);
+  if (requested === "strace" && privileged) {
+    return {
+      backend: pythonTracer,
+      warnings: [
+        `${executable} is set-user/group-ID and cannot run under strace unchanged; capturing Python-level file I/O only`,
+      ],
+    };
+  }
   if (requested !== "auto") {
     const backend = TRACERS[requested];
     const pre = await backend.preflight();
@@ -50,6 +62,14 @@ export async function chooseTracer(
   const pre = await preloadTracer.preflight();
   if (pre.ok && executable && (await preloadReaches(executable)))
     return { backend: preloadTracer, warnings: [] };
-  if ((await straceTracer.preflight()).ok) return { backend: straceTracer, warnings: [] };
+  if (!privileged && (await straceTracer.preflight()).ok) return { backend: straceTracer, warnings: [] };
   return { backend: pythonTracer, warnings: [] };
+}
+
+function isSetuid(file: string): boolean {
+  try {
+    return (fs.statSync(file).mode & 0o6000) !== 0;
+  } catch {
+    return false;
+  }
 }
