@@ -16,7 +16,10 @@ function run(cmd, args) {
 
 function hasPnpm() {
   try {
-    const version = execFileSync("pnpm", ["--version"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+    const version = execFileSync("pnpm", ["--version"], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    });
     return Number(version.split(".")[0]) >= 10;
   } catch {
     return false;

@@ -10,7 +10,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const packagesDir = path.join(repo, "packages");
-const packageNames = fs.readdirSync(packagesDir).filter((d) => fs.existsSync(path.join(packagesDir, d, "package.json")));
+const packageNames = fs
+  .readdirSync(packagesDir)
+  .filter((d) => fs.existsSync(path.join(packagesDir, d, "package.json")));
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "roar-pack-"));
 const tarballDir = path.join(tmp, "tarballs");
 const tarballs = new Map<string, string>();

@@ -56,7 +56,10 @@ describe("roar run records the interpreter that ran", () => {
     const two = [...new Map(pythons.map((x) => [versionOf(x), x])).values()].slice(-2);
     if (two.length < 2) return ctx.skip("needs two different local Python versions");
     // Both runtimes are in the shared cache: the first test of this file installed one per Python.
-    p.write("parent.py", `import subprocess\nsubprocess.run([${JSON.stringify(two[1])}, "ident.py"], check=True)\n`);
+    p.write(
+      "parent.py",
+      `import subprocess\nsubprocess.run([${JSON.stringify(two[1])}, "ident.py"], check=True)\n`,
+    );
     const r = p.roar(["run", two[0]!, "parent.py"]);
     expect(r.code, r.err).toBe(0);
     expect(r.err).not.toContain("native runtime not used");

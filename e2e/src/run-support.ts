@@ -73,7 +73,9 @@ export interface Job {
  * pairs, and bash sources ~/.bashrc when its stdin is a socket: that would make the machine's
  * dotfiles inputs of every `bash -c` job under test.
  */
-function stdinFor(input: string | Buffer | undefined): { input: string | Buffer } | { stdio: ["ignore", "pipe", "pipe"] } {
+function stdinFor(
+  input: string | Buffer | undefined,
+): { input: string | Buffer } | { stdio: ["ignore", "pipe", "pipe"] } {
   return input === undefined ? { stdio: ["ignore", "pipe", "pipe"] } : { input };
 }
 

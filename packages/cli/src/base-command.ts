@@ -24,10 +24,14 @@ export abstract class RoarCommand extends Command {
     }
     // oclif's own parse errors (unknown flag, missing arg) already read well.
     if (error instanceof Errors.CLIError) {
-      process.stderr.write(`roar: ${error.message.split("\n")[0]}\n  hint: see 'roar ${this.id?.replaceAll(":", " ") ?? ""} --help'\n`);
+      process.stderr.write(
+        `roar: ${error.message.split("\n")[0]}\n  hint: see 'roar ${this.id?.replaceAll(":", " ") ?? ""} --help'\n`,
+      );
       return this.exit(2);
     }
-    process.stderr.write(`roar: internal error: ${error.message}\n  hint: re-run with --debug for the stack trace\n`);
+    process.stderr.write(
+      `roar: internal error: ${error.message}\n  hint: re-run with --debug for the stack trace\n`,
+    );
     return this.exit(1);
   }
 }

@@ -18,7 +18,8 @@ export function wheelhouseDir(): string {
 let version: string | undefined;
 /** The @roar/cli version; stamped into runtime trees. */
 export function roarVersion(): string {
-  version ??= (JSON.parse(fs.readFileSync(path.join(packageRoot, "package.json"), "utf8")) as { version: string })
-    .version;
+  version ??= (
+    JSON.parse(fs.readFileSync(path.join(packageRoot, "package.json"), "utf8")) as { version: string }
+  ).version;
   return version;
 }

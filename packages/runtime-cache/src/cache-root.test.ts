@@ -14,7 +14,12 @@ describe("runtimeCacheRoot", () => {
 describe("cachedRuntimePaths", () => {
   it("lists every tree's site-packages, leaving out locks and leftovers of installs", () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "roar-rt-root-"));
-    for (const d of ["cp312-cp312-linux_x86_64-glibc", "cp39-cp39-linux_x86_64-glibc", ".tmp-cp38-1-x", ".old-cp311-2"]) {
+    for (const d of [
+      "cp312-cp312-linux_x86_64-glibc",
+      "cp39-cp39-linux_x86_64-glibc",
+      ".tmp-cp38-1-x",
+      ".old-cp311-2",
+    ]) {
       fs.mkdirSync(path.join(root, d, "site-packages"), { recursive: true });
     }
     fs.writeFileSync(path.join(root, "cp38-cp38-linux_x86_64-glibc.lock"), "");

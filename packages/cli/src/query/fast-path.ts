@@ -23,7 +23,11 @@ interface CommandSpec {
 }
 
 const SPECS: Record<string, CommandSpec> = {
-  log: { flags: { number: { char: "n", value: (v) => /^\d+$/.test(v) && Number(v) >= 1 } }, minArgs: 0, maxArgs: 0 },
+  log: {
+    flags: { number: { char: "n", value: (v) => /^\d+$/.test(v) && Number(v) >= 1 } },
+    minArgs: 0,
+    maxArgs: 0,
+  },
   show: { flags: {}, minArgs: 0, maxArgs: 1 },
   lineage: { flags: {}, minArgs: 1, maxArgs: 1 },
   status: { flags: {}, minArgs: 0, maxArgs: 0 },
@@ -95,6 +99,11 @@ export async function queryMain(argv: readonly string[]): Promise<number | null>
   if (process.env.ROAR_DEBUG === "1" || process.env.ROAR_CONTENT_TYPE !== undefined) return null;
   const parsed = parseQueryArgv(command, rest);
   if (!parsed) return null;
+  // As oclif does: a reader that stops early (`roar dag | head`) is not an error.
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") return;
+    throw err;
+  });
   const out: QueryOutput = { json: parsed.json, log: (text) => process.stdout.write(`${text}\n`) };
   try {
     const data = await runQuery(command, parsed, out);
@@ -108,7 +117,9 @@ export async function queryMain(argv: readonly string[]): Promise<number | null>
       return error.exitCode;
     }
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`roar: internal error: ${message}\n  hint: re-run with --debug for the stack trace\n`);
+    process.stderr.write(
+      `roar: internal error: ${message}\n  hint: re-run with --debug for the stack trace\n`,
+    );
     return 1;
   }
 }

@@ -20,6 +20,10 @@ import {
 import { loadStoreGlue, type StoreGlue } from "./store-glue.js";
 import type { PhaseTimer } from "./timing.js";
 
+// This module is imported while the child runs; the shard reader loads then too, not after exit.
+const injectLog = import("@roar/inject-log");
+injectLog.catch(() => {}); // awaited after exit, where a failure is reported
+
 /** Store, git state and the recordability check, started while the child runs. */
 export interface RecordingSession {
   glue: StoreGlue;
@@ -61,7 +65,7 @@ export async function recordLaunchedJob(
   job: LaunchedJob,
   ctx: RecordContext,
 ): Promise<RecordedSummary> {
-  const { mergeShards, mergeProcesses } = await import("@roar/inject-log");
+  const { mergeShards, mergeProcesses } = await injectLog;
   const [merged, traced] = await Promise.all([
     mergeShards(job.shardDir).catch((error: Error) =>
       mergeProcesses([], [{ file: job.shardDir, problem: "unreadable", message: error.message }]),
@@ -90,12 +94,16 @@ export async function recordLaunchedJob(
   const canonical = (p: string): string =>
     realRoot !== root && (p === realRoot || p.startsWith(`${realRoot}/`))
       ? root + p.slice(realRoot.length)
-      : path.resolve(p);
+      : isNormalAbsolute(p)
+        ? p
+        : path.resolve(p);
   const events: FileEvent[] = [];
-  for (const e of [...traced.events, ...shardEvents(merged.processes)]) {
-    events.push(
-      e.dest ? { ...e, path: canonical(e.path), dest: canonical(e.dest) } : { ...e, path: canonical(e.path) },
-    );
+  for (const list of [traced.events, shardEvents(merged.processes)]) {
+    for (const e of list) {
+      const p = canonical(e.path);
+      if (e.dest) events.push({ ...e, path: p, dest: canonical(e.dest) });
+      else events.push(p === e.path ? e : { ...e, path: p });
+    }
   }
 
   const home = ctx.env.HOME || os.homedir();
@@ -122,7 +130,7 @@ export async function recordLaunchedJob(
   const session = await sessionPromise;
   const all = [...new Set([...classified.inputs, ...classified.outputs])];
   ctx.timer?.mark("store-ready");
-  const hashes = await session.glue.hashArtifacts(all, session.store);
+  const hashes = await session.glue.hashArtifacts(all, session.store, classified.stats);
   ctx.timer?.mark("hashed");
   const stored = (p: string): string => (p.startsWith(`${root}/`) ? path.relative(root, p) : p);
   const refs = (paths: string[]): ArtifactRef[] => {
@@ -167,6 +175,11 @@ export async function recordLaunchedJob(
   } finally {
     session.store.close();
   }
+}
+
+/** Already what path.resolve would return (the common case: 20,000 events skip the resolve). */
+function isNormalAbsolute(p: string): boolean {
+  return p.startsWith("/") && !p.includes("/.") && !p.includes("//") && (p.length === 1 || !p.endsWith("/"));
 }
 
 /** argv as a POSIX shell would need it typed, for display. */

@@ -10,7 +10,11 @@ import type { Store } from "../store/store.js";
 export interface StoreGlue {
   openStore(project: Project): Store;
   checkRecordable(project: Project): void;
-  hashArtifacts(absPaths: string[], store: Store | null): Promise<Map<string, HashResult>>;
+  hashArtifacts(
+    absPaths: string[],
+    store: Store | null,
+    known?: Map<string, import("node:fs").BigIntStats>,
+  ): Promise<Map<string, HashResult>>;
   gitState(cwd: string): Promise<GitState>;
 }
 
@@ -23,7 +27,7 @@ export async function loadStoreGlue(): Promise<StoreGlue> {
   return {
     openStore: (project) => store.openStore(project),
     checkRecordable: store.checkRecordable,
-    hashArtifacts: (paths, s) => hash.hashArtifacts(paths, s),
+    hashArtifacts: (paths, s, known) => hash.hashArtifacts(paths, s, undefined, known),
     gitState: git.gitState,
   };
 }

@@ -63,7 +63,7 @@ CREATE TABLE hash_cache (
   PRIMARY KEY (dev, ino)
 );`,
   `-- migration 2: "which current run writes this path" (dag, status, lineage) reads only this index.
-CREATE INDEX job_outputs_path_job ON job_outputs(path, job_id, artifact_hash);`,
+CREATE INDEX IF NOT EXISTS job_outputs_path_job ON job_outputs(path, job_id, artifact_hash);`,
 ];
 
 /** The schema version this roar writes and understands. */

@@ -131,7 +131,10 @@ describe("openStore", () => {
     expect(check.prepare("SELECT version FROM schema_version").pluck().all()).toEqual([SCHEMA_VERSION]);
     expect(SCHEMA_VERSION).toBeGreaterThanOrEqual(2);
     expect(
-      check.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'job_outputs_path_job'").pluck().get(),
+      check
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'job_outputs_path_job'")
+        .pluck()
+        .get(),
     ).toBe("job_outputs_path_job");
     check.close();
   });

@@ -298,7 +298,14 @@ export function storeFromDatabase(db: Database.Database): Store {
 
   return {
     db,
-    recordJob: (input) => record.immediate(input),
+    recordJob: (input) => {
+      // A job's rows land next to every earlier job's rows for the same paths and hashes, so one
+      // transaction dirties pages all over the path and hash indexes. SQLite's default 2 MB page
+      // cache then spills and re-reads them (20,000 inputs on a 75 MB store: 0.7 s → 0.5 s with
+      // room for them). Memory is taken only for pages actually touched.
+      db.pragma("cache_size = -131072");
+      return record.immediate(input);
+    },
     latestStep: () => (q.latestStep.get() as number | null) ?? null,
     getJobByStep: (step) => {
       const r = q.byStep.get(step);
