@@ -134,11 +134,25 @@ def _minimal_identity():
     }
 
 
+# Above this many file entries the shard is written with the stdlib's C JSON encoder.
+LARGE_SHARD_FILES = 500
+
+
 def write_shard(state, how, code, ended_at):
     """Write atomically: a temp file in the same directory, then os.replace. Returns the path."""
-    from .jsonwrite import dumps
+    shard = build_shard(state, how, code, ended_at)
+    if len(shard["files"]) > LARGE_SHARD_FILES:
+        # A dataset loop leaves tens of thousands of entries: the C encoder is ~10x faster than
+        # jsonwrite, and its import cost no longer matters. Same output: ASCII, no NaN (no floats
+        # but the two times).
+        import json
 
-    data = dumps(build_shard(state, how, code, ended_at)).encode("utf-8", "surrogateescape")
+        text = json.dumps(shard, separators=(",", ":"))
+    else:
+        from .jsonwrite import dumps
+
+        text = dumps(shard)
+    data = text.encode("utf-8", "surrogateescape")
     token = os.urandom(6).hex()
     final = os.path.join(state.shard_dir, "shard-%d-%s.json" % (state.pid, token))
     temp = os.path.join(state.shard_dir, ".shard-%d-%s.tmp" % (state.pid, token))

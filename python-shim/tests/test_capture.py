@@ -76,6 +76,15 @@ class CaptureTest(ShimTestCase):
         self.assertEqual(len(entry), 1)
         self.assertEqual(entry[0]["count"], 5)
 
+    def test_a_large_shard_is_written_with_the_same_content(self):
+        # Past LARGE_SHARD_FILES entries the shard goes through the stdlib's C encoder instead.
+        run = self.run_py("for i in range(700): open('f%d.txt' % i, 'w').close()\nopen('caf\u00e9 \"q\".txt', 'w').close()")
+        self.assertEqual(run.returncode, 0, run.stderr)
+        paths = {f["path"] for f in run.shard()["files"] if f["op"] == "write"}
+        self.assertIn(os.path.join(self.work, "f699.txt"), paths)
+        self.assertIn(os.path.join(self.work, 'caf\u00e9 "q".txt'), paths)
+        self.assertEqual(len([p for p in paths if p.startswith(os.path.join(self.work, "f"))]), 700)
+
     def test_shard_has_every_required_field_and_identity(self):
         run = self.run_py("import subprocess, sys; subprocess.run([sys.executable, '-c', 'pass'])")
         shards = run.shards()
