@@ -11,23 +11,13 @@ import {
   statusText,
   table,
 } from "./format.js";
+import { type JobSummary, jobSummary } from "./log.js";
 
 /** `roar show <job> --json`: stable shape. */
 export interface JobShowData {
   kind: "job";
-  job: {
-    uid: string;
-    step: number;
-    name: string | null;
-    /** false for an older run replaced by a later run of the same step. */
-    current: boolean;
+  job: JobSummary & {
     supersededBy: string | null;
-    startedAt: string; // ISO 8601
-    durationMs: number;
-    status: "success" | "failed" | "killed";
-    exitCode: number | null;
-    signal: string | null;
-    command: string;
     argv: string[];
     cwd: string;
     git: { commit: string | null; branch: string | null; dirty: boolean | null };
@@ -87,21 +77,13 @@ export function groupPythons(pythons: PythonProcess[]): PythonGroup[] {
 }
 
 export function jobShowData(job: JobRow, io: { inputs: JobFile[]; outputs: JobFile[] }): JobShowData {
-  const both = new Set(io.inputs.map((f) => f.path).filter((p) => io.outputs.some((o) => o.path === p)));
+  const outputPaths = new Set(io.outputs.map((f) => f.path));
+  const both = new Set(io.inputs.map((f) => f.path).filter((p) => outputPaths.has(p)));
   return {
     kind: "job",
     job: {
-      uid: job.uid,
-      step: job.step,
-      name: job.name,
-      current: job.supersededBy === null,
+      ...jobSummary(job),
       supersededBy: job.supersededByUid,
-      startedAt: new Date(job.startedAt).toISOString(),
-      durationMs: job.durationMs,
-      status: job.status,
-      exitCode: job.exitCode,
-      signal: job.signal,
-      command: job.command,
       argv: job.argv,
       cwd: job.cwd,
       git: job.git,

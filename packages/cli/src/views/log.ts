@@ -1,44 +1,47 @@
 import type { JobRow } from "../store/store.js";
 import { type Colours, humanDuration, relativeTime, statusText, table, truncate } from "./format.js";
 
+/** The fields every job listing shares (`roar log`, `roar show`). */
+export interface JobSummary {
+  step: number;
+  uid: string;
+  /** false for an older run replaced by a later run of the same step. */
+  current: boolean;
+  name: string | null;
+  startedAt: string; // ISO 8601
+  durationMs: number;
+  status: "success" | "failed" | "killed";
+  exitCode: number | null;
+  signal: string | null;
+  command: string;
+}
+
+export function jobSummary(j: JobRow): JobSummary {
+  return {
+    step: j.step,
+    uid: j.uid,
+    current: j.supersededBy === null,
+    name: j.name,
+    startedAt: new Date(j.startedAt).toISOString(),
+    durationMs: j.durationMs,
+    status: j.status,
+    exitCode: j.exitCode,
+    signal: j.signal,
+    command: j.command,
+  };
+}
+
 /** `roar log --json`: jobs in recording order, newest last. */
 export interface LogData {
-  jobs: {
-    step: number;
-    uid: string;
-    /** false for an older run replaced by a later run of the same step. */
-    current: boolean;
-    name: string | null;
-    startedAt: string; // ISO 8601
-    durationMs: number;
-    status: "success" | "failed" | "killed";
-    exitCode: number | null;
-    signal: string | null;
-    command: string;
-  }[];
+  jobs: JobSummary[];
   /** Jobs recorded in all (more than `jobs` holds when -n limited it). */
   total: number;
 }
 
 export function logData(jobs: JobRow[], total: number): LogData {
-  return {
-    jobs: jobs.map((j) => ({
-      step: j.step,
-      uid: j.uid,
-      current: j.supersededBy === null,
-      name: j.name,
-      startedAt: new Date(j.startedAt).toISOString(),
-      durationMs: j.durationMs,
-      status: j.status,
-      exitCode: j.exitCode,
-      signal: j.signal,
-      command: j.command,
-    })),
-    total,
-  };
+  return { jobs: jobs.map(jobSummary), total };
 }
 
-/** One line per job: step, uid, when, duration, status, command (cut to the terminal). */
 export function renderLog(data: LogData, c: Colours, width: number, now: number = Date.now()): string {
   if (data.jobs.length === 0) return "No jobs recorded yet. Record one with: roar run <command>";
   const rows = data.jobs.map((j) => {
