@@ -80,6 +80,7 @@ export async function runMain(argv: readonly string[], io: Partial<RunIO> = {}):
         cwd,
         env,
         timer,
+        stderr,
       });
       fs.rmSync(job.workDir, { recursive: true, force: true });
       timer.mark("recorded");

@@ -8,6 +8,7 @@ import type { ArtifactRef, JobRecordInput } from "../store/job-record.js";
 import type { Store } from "../store/store.js";
 import { classifyEvents } from "./classify.js";
 import type { FileEvent } from "./events.js";
+import { hashProgressLine, type ProgressStream } from "./hash-progress.js";
 import { compileNoise } from "./noise.js";
 import type { LaunchedJob } from "./run-job.js";
 import {
@@ -57,6 +58,8 @@ export interface RecordContext {
   cwd: string;
   env: NodeJS.ProcessEnv;
   timer?: PhaseTimer;
+  /** Where a long hashing phase shows its progress line (only when it is a terminal). */
+  stderr?: ProgressStream;
 }
 
 /** DESIGN §3 step 6: merge shards, union with the tracer's events, classify, hash, record. */
@@ -130,7 +133,10 @@ export async function recordLaunchedJob(
   const session = await sessionPromise;
   const all = [...new Set([...classified.inputs, ...classified.outputs])];
   ctx.timer?.mark("store-ready");
-  const hashes = await session.glue.hashArtifacts(all, session.store, classified.stats);
+  const progress = hashProgressLine(ctx.stderr);
+  const hashes = await session.glue
+    .hashArtifacts(all, session.store, classified.stats, progress.onProgress)
+    .finally(progress.finish);
   ctx.timer?.mark("hashed");
   const stored = (p: string): string => (p.startsWith(`${root}/`) ? path.relative(root, p) : p);
   const refs = (paths: string[]): ArtifactRef[] => {

@@ -1,5 +1,5 @@
 import type { GitState } from "../git/git-state.js";
-import type { HashResult } from "../hash/hash-artifacts.js";
+import type { HashArtifactsProgress, HashResult } from "../hash/hash-artifacts.js";
 import type { Project } from "../project/find-root.js";
 import type { Store } from "../store/store.js";
 
@@ -14,6 +14,7 @@ export interface StoreGlue {
     absPaths: string[],
     store: Store | null,
     known?: Map<string, import("node:fs").BigIntStats>,
+    onProgress?: (p: HashArtifactsProgress) => void,
   ): Promise<Map<string, HashResult>>;
   gitState(cwd: string): Promise<GitState>;
 }
@@ -27,7 +28,7 @@ export async function loadStoreGlue(): Promise<StoreGlue> {
   return {
     openStore: (project) => store.openStore(project),
     checkRecordable: store.checkRecordable,
-    hashArtifacts: (paths, s, known) => hash.hashArtifacts(paths, s, undefined, known),
+    hashArtifacts: (paths, s, known, onProgress) => hash.hashArtifacts(paths, s, onProgress, known),
     gitState: git.gitState,
   };
 }
