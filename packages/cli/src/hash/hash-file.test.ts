@@ -4,7 +4,10 @@ import os from "node:os";
 import path from "node:path";
 import { blake3 } from "@napi-rs/blake-hash";
 import { describe, expect, it } from "vitest";
-import { HASH_CHUNK_BYTES, hashFile } from "./hash-file.js";
+import { type HashProgress, hashFile } from "./hash-file.js";
+
+// The native path hashes files of 4 MiB and more on several threads; the stream uses 2 MiB reads.
+const SPLIT = 4 << 20;
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "roar-hash-"));
 function file(name: string, content: Buffer | string): string {
@@ -24,16 +27,9 @@ describe("hashFile", () => {
     );
   });
 
-  it("streams: equal to a one-shot hash for sizes around the buffer boundaries", async () => {
-    const big = crypto.randomBytes(2 * HASH_CHUNK_BYTES + 3);
-    for (const size of [
-      1,
-      1023,
-      HASH_CHUNK_BYTES - 1,
-      HASH_CHUNK_BYTES,
-      HASH_CHUNK_BYTES + 1,
-      2 * HASH_CHUNK_BYTES + 3,
-    ]) {
+  it("equals a one-shot hash for sizes around the read and threading boundaries", async () => {
+    const big = crypto.randomBytes(3 * SPLIT + 3);
+    for (const size of [1, 1023, (2 << 20) - 1, 2 << 20, SPLIT - 1, SPLIT, SPLIT + 1, 3 * SPLIT + 3]) {
       const content = big.subarray(0, size);
       const got = await hashFile(file(`s${size}`, content));
       expect(got).toEqual({ hash: blake3(content).toString("hex"), size });
@@ -41,10 +37,18 @@ describe("hashFile", () => {
   });
 
   it("gives the same answers when several files are hashed at once", async () => {
-    const contents = [0, 1, 2, 3].map((i) => crypto.randomBytes(HASH_CHUNK_BYTES + 1000 * i));
+    const contents = [0, 1, 2, 3].map((i) => crypto.randomBytes(SPLIT + 1000 * i));
     const paths = contents.map((c, i) => file(`par${i}`, c));
     const got = await Promise.all(paths.map((p) => hashFile(p)));
     expect(got.map((g) => g.hash)).toEqual(contents.map((c) => blake3(c).toString("hex")));
+  });
+
+  it("reports progress in bytes, ending at the file's size", async () => {
+    const content = crypto.randomBytes(3 * SPLIT + 5);
+    const seen: HashProgress[] = [];
+    await hashFile(file("progress", content), (p) => seen.push(p));
+    expect(seen.at(-1)).toEqual({ bytesDone: content.length, bytesTotal: content.length });
+    expect(seen.map((p) => p.bytesDone)).toEqual([...seen.map((p) => p.bytesDone)].sort((a, b) => a - b));
   });
 
   it("rejects for a missing file", async () => {

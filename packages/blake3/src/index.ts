@@ -1,0 +1,10 @@
+export { addonPath, addonTag } from "./addon-path.js";
+export {
+  type FileHash,
+  HashFileError,
+  type HashFileOptions,
+  type HashProgress,
+  hashFile,
+} from "./hash-file.js";
+export { NATIVE_ENV, type NativeStatus, nativeStatus } from "./native-addon.js";
+export { STREAM_CHUNK_BYTES, streamHashFile } from "./stream-hash.js";
