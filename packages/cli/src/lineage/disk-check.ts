@@ -1,8 +1,8 @@
 import fs from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
-import { Blake3Hasher } from "@napi-rs/blake-hash";
 import type Database from "better-sqlite3";
-import type { DiskCheck, RecordedHash } from "./staleness.js";
+import type { DiskCheck, DiskState, RecordedHash } from "./staleness.js";
 
 export interface DiskCheckOptions {
   /** Hash a file's content (BLAKE3 hex). Defaults to a streaming BLAKE3 of the file. */
@@ -26,31 +26,79 @@ export function createDiskCheck(
   db: Database.Database,
   options: DiskCheckOptions = {},
 ): DiskCheck {
+  const changed = changedFileCheck(db, options);
+  const mtimes = new Map<string, number>();
+  const absolute = absolutePath(root);
+  return (relPath, recordedAt, recordedHash) => {
+    const abs = absolute(relPath);
+    let mtime = mtimes.get(abs);
+    if (mtime === undefined) {
+      mtime = statMtime(abs);
+      mtimes.set(abs, mtime);
+    }
+    return compare(mtime, recordedAt, () => changed(abs, recordedHash()));
+  };
+}
+
+/** A DiskCheck for files known by number (0..count-1), as a LineageModel numbers them. */
+export type IndexedDiskCheck = (file: number, recordedAt: number, hash: () => string) => DiskState;
+
+/** createDiskCheck for numbered files: the same tests, with the mtimes kept in one typed array. */
+export function createIndexedDiskCheck(
+  root: string,
+  db: Database.Database,
+  pathOf: (file: number) => string,
+  count: number,
+  options: DiskCheckOptions = {},
+): IndexedDiskCheck {
+  const changed = changedFileCheck(db, options);
+  const mtimes = new Float64Array(count).fill(Number.NaN);
+  const absolute = absolutePath(root);
+  return (file, recordedAt, recordedHash) => {
+    let mtime = mtimes[file]!;
+    if (Number.isNaN(mtime)) {
+      mtime = statMtime(absolute(pathOf(file)));
+      mtimes[file] = mtime;
+    }
+    return compare(mtime, recordedAt, () => changed(absolute(pathOf(file)), recordedHash()));
+  };
+}
+
+/** Paths are recorded relative to the project; from its root (the usual cwd) the kernel resolves them as they are. */
+function absolutePath(root: string): (relPath: string) => string {
+  const prefix = root.endsWith(path.sep) ? root : root + path.sep;
+  const atRoot = process.cwd() === root;
+  return (relPath) => (atRoot || path.isAbsolute(relPath) ? relPath : prefix + relPath);
+}
+
+function statMtime(abs: string): number {
+  const st = fs.statSync(abs, { throwIfNoEntry: false });
+  return !st ? MISSING : st.isFile() ? st.mtimeMs : NOT_A_FILE;
+}
+
+function compare(mtime: number, recordedAt: number, changed: () => DiskState): DiskState {
+  if (mtime === MISSING) return "missing";
+  if (mtime === NOT_A_FILE) return "modified";
+  // A write during the job ends before the job does. Kernels stamp mtime from a coarse clock that
+  // can lag real time by a tick (1-10 ms), so an edit just after the job could look older than it:
+  // only files older than the job's end by more than that margin skip the hash check.
+  if (mtime < recordedAt - MTIME_MARGIN_MS) return "same";
+  return changed();
+}
+
+/** The slow path for a file touched since it was recorded: its content hash against the recorded one. */
+function changedFileCheck(
+  db: Database.Database,
+  options: DiskCheckOptions,
+): (abs: string, expected: string) => DiskState {
   const hashFile = options.hashFile ?? blake3File;
   const cacheRow = db.prepare<[bigint, bigint], { size: number; mtime_ns: string; hash: string }>(
     "SELECT size, mtime_ns, hash FROM hash_cache WHERE dev = ? AND ino = ?",
   );
   const artifactSize = db.prepare<[string], { size: number }>("SELECT size FROM artifacts WHERE hash = ?");
-  const mtimes = new Map<string, number>();
   /** Content hash of a changed file; null when unreadable. */
   const hashes = new Map<string, string | null>();
-  const prefix = root.endsWith(path.sep) ? root : root + path.sep;
-
-  return (relPath, recordedAt, recordedHash) => {
-    const abs = path.isAbsolute(relPath) ? relPath : prefix + relPath;
-    let mtime = mtimes.get(abs);
-    if (mtime === undefined) {
-      const st = fs.statSync(abs, { throwIfNoEntry: false });
-      mtime = !st ? MISSING : st.isFile() ? st.mtimeMs : NOT_A_FILE;
-      mtimes.set(abs, mtime);
-    }
-    if (mtime === MISSING) return "missing";
-    if (mtime === NOT_A_FILE) return "modified";
-    // A write during the job ends before the job does. Kernels stamp mtime from a coarse clock that
-    // can lag real time by a tick (1-10 ms), so an edit just after the job could look older than it:
-    // only files older than the job's end by more than that margin skip the hash check.
-    if (mtime < recordedAt - MTIME_MARGIN_MS) return "same";
-    const expected = recordedHash();
+  return (abs, expected) => {
     let hash = hashes.get(abs);
     if (hash === undefined) {
       // The hash cache is keyed like the CLI core writes it: (dev, ino) as signed 64-bit, mtime in ns.
@@ -104,9 +152,13 @@ export function currentFileHash(db: Database.Database, abs: string, hashFile = b
   }
 }
 
+/** Loaded on first use: most queries never hash a file, and the native addon costs start-up time. */
+let blake: typeof import("@napi-rs/blake-hash") | undefined;
+
 /** BLAKE3 (hex) of the file at `abs`, streamed in 1 MiB chunks. */
 export function blake3File(abs: string): string {
-  const hasher = new Blake3Hasher();
+  blake ??= createRequire(import.meta.url)("@napi-rs/blake-hash") as typeof import("@napi-rs/blake-hash");
+  const hasher = new blake.Blake3Hasher();
   const fd = fs.openSync(abs, "r");
   try {
     const buf = Buffer.allocUnsafe(1 << 20);

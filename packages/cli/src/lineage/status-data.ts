@@ -1,4 +1,4 @@
-import { buildGraph, topoOrder } from "./graph.js";
+import { buildGraph, type PipelineGraph, topoOrder } from "./graph.js";
 import type { JobNode, Snapshot } from "./snapshot.js";
 import { computeStaleness, type DiskCheck, describeReason, type RecordedHash } from "./staleness.js";
 
@@ -13,16 +13,34 @@ export interface StatusData {
   rerun: { step: number; command: string; cwd: string }[];
 }
 
+/** The current writer of a path: whose content `roar status` compares the file on disk with. */
+export interface WrittenPath {
+  path: string;
+  jobId: number;
+  hash?: string;
+}
+
 /** Needs a snapshot loaded `withOutputs`. */
 export function buildStatusData(snapshot: Snapshot, disk: DiskCheck, recordedHash: RecordedHash): StatusData {
   const graph = buildGraph(snapshot);
+  // The current content of each path is its latest current writer's (outputs are in job id order).
+  const writer = new Map<string, WrittenPath>();
+  for (const out of snapshot.outputs) writer.set(out.path, out);
+  return buildStatusDataFromGraph(graph, topoOrder(graph), writer.values(), disk, recordedHash);
+}
+
+/** The disk-dependent half of `roar status`, over a graph that may come from a cache. */
+export function buildStatusDataFromGraph(
+  graph: PipelineGraph,
+  order: readonly JobNode[],
+  written: Iterable<WrittenPath>,
+  disk: DiskCheck,
+  recordedHash: RecordedHash,
+): StatusData {
   const stale = computeStaleness(graph, disk, recordedHash);
   const changedOutputs: StatusData["changedOutputs"] = [];
   const rerunIds = new Set<number>(stale.keys());
-  // The current content of each path is its latest current writer's (outputs are in job id order).
-  const writer = new Map<string, (typeof snapshot.outputs)[number]>();
-  for (const out of snapshot.outputs) writer.set(out.path, out);
-  for (const out of writer.values()) {
+  for (const out of written) {
     const job = graph.byId.get(out.jobId);
     if (!job) continue;
     const state = disk(out.path, job.endedAt, () => out.hash ?? recordedHash("output", out.jobId, out.path));
@@ -35,7 +53,7 @@ export function buildStatusData(snapshot: Snapshot, disk: DiskCheck, recordedHas
   changedOutputs.sort((a, b) => a.step - b.step || (a.path < b.path ? -1 : 1));
   const staleSteps: StatusData["staleSteps"] = [];
   const rerun: StatusData["rerun"] = [];
-  for (const job of topoOrder(graph)) {
+  for (const job of order) {
     const reasons = stale.get(job.id);
     if (reasons)
       staleSteps.push({

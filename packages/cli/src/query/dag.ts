@@ -1,9 +1,13 @@
 import { buildDagData, type DagData } from "../lineage/dag-data.js";
-import { createDiskCheck, recordedHashFromDb } from "../lineage/disk-check.js";
+import { createDiskCheck, createIndexedDiskCheck, recordedHashFromDb } from "../lineage/disk-check.js";
+import { pathAt } from "../lineage/lineage-model.js";
 import { loadSnapshot } from "../lineage/load-snapshot.js";
+import { loadLineageModel, modelCachePath } from "../lineage/model-cache.js";
+import { modelDag, modelDagData } from "../lineage/model-queries.js";
 import { requireProject } from "../project/find-root.js";
-import { openStore } from "../store/store.js";
+import { openDatabase } from "../store/open-database.js";
 import { renderDagDot, renderDagMermaid, renderDagText } from "../views/dag.js";
+import { dagJsonChunks, writeChunks } from "../views/dag-json.js";
 import { terminalWidth, useColour } from "../views/format.js";
 import type { QueryOutput } from "./output.js";
 
@@ -14,32 +18,45 @@ export interface DagFlags {
   artifacts: boolean;
 }
 
-export function dagQuery(flags: DagFlags, out: QueryOutput): DagData {
+/**
+ * `roar dag`. With `--format json` (and not `--json`, whose result the caller prints) the document is
+ * written here as the files are checked, and the returned data has no artifact list.
+ */
+export async function dagQuery(flags: DagFlags, out: QueryOutput): Promise<DagData> {
   const project = requireProject(process.cwd());
   // Read-only: a query never waits on (or blocks) a `roar run` that is recording.
-  const store = openStore(project, { readonly: true });
-  const db = store.db;
+  // The database alone: the Store API (and the hashing it loads) is for recording.
+  const db = openDatabase(project.dbPath, { readonly: true });
   let data: DagData;
   try {
     // The artifact list costs a look at every tracked file: only when it is shown.
     const artifacts = flags.artifacts || flags.format === "json" || out.json;
-    const snapshot = loadSnapshot(db, {
-      includeSuperseded: flags.expanded,
-      withOutputs: artifacts,
-      withHashes: artifacts,
-    });
-    data = buildDagData(snapshot, createDiskCheck(project.root, db), recordedHashFromDb(db), {
-      expanded: flags.expanded,
-      staleOnly: flags["stale-only"],
-      artifacts,
-    });
+    const options = { expanded: flags.expanded, staleOnly: flags["stale-only"], artifacts };
+    if (flags.expanded) {
+      // History is rarely asked for: built from the store each time, not cached.
+      const snapshot = loadSnapshot(db, {
+        includeSuperseded: true,
+        withOutputs: artifacts,
+        withHashes: artifacts,
+      });
+      data = buildDagData(snapshot, createDiskCheck(project.root, db), recordedHashFromDb(db), options);
+    } else {
+      const model = loadLineageModel(db, { cacheFile: modelCachePath(project.roarDir), artifacts });
+      const disk = createIndexedDiskCheck(project.root, db, (i) => pathAt(model, i), model.pathEnd.length);
+      if (flags.format === "json" && !out.json) {
+        const dag = modelDag(model, disk, recordedHashFromDb(db), options);
+        await writeChunks(dagJsonChunks(dag.data, dag.artifacts()), process.stdout);
+        return dag.data;
+      }
+      data = modelDagData(model, disk, recordedHashFromDb(db), options);
+    }
   } finally {
-    store.close();
+    db.close();
   }
   if (out.json) return data;
   switch (flags.format) {
     case "json":
-      writeJson(data);
+      await writeChunks(dagJsonChunks(data), process.stdout);
       break;
     case "dot":
       out.log(renderDagDot(data, { artifacts: flags.artifacts }));
@@ -57,9 +74,4 @@ export function dagQuery(flags: DagFlags, out: QueryOutput): DagData {
       );
   }
   return data;
-}
-
-/** Pretty JSON plus a newline, as oclif prints a --json result. */
-export function writeJson(data: unknown): void {
-  process.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
 }

@@ -108,7 +108,8 @@ export async function queryMain(argv: readonly string[]): Promise<number | null>
   try {
     const data = await runQuery(command, parsed, out);
     // oclif prints a --json result the same way (its colouriser is a no-op without a theme).
-    if (parsed.json) process.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
+    // (dag wrote its JSON itself: see runQuery.)
+    if (parsed.json && command !== "dag") process.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
     return 0;
   } catch (error) {
     if (error instanceof RoarError) {
@@ -124,7 +125,11 @@ export async function queryMain(argv: readonly string[]): Promise<number | null>
   }
 }
 
-async function runQuery(command: string, { flags, args }: ParsedQuery, out: QueryOutput): Promise<unknown> {
+async function runQuery(
+  command: string,
+  { flags, args, json }: ParsedQuery,
+  out: QueryOutput,
+): Promise<unknown> {
   switch (command) {
     case "log":
       return (await import("./log.js")).logQuery(
@@ -140,12 +145,14 @@ async function runQuery(command: string, { flags, args }: ParsedQuery, out: Quer
     default:
       return (await import("./dag.js")).dagQuery(
         {
-          format: typeof flags.format === "string" ? flags.format : "text",
+          // --json prints the same document as --format json (byte for byte), which dagQuery streams
+          // as it checks the files instead of building it whole.
+          format: json ? "json" : typeof flags.format === "string" ? flags.format : "text",
           "stale-only": flags["stale-only"] === true,
           expanded: flags.expanded === true,
           artifacts: flags.artifacts === true,
         },
-        out,
+        { ...out, json: false },
       );
   }
 }

@@ -1,25 +1,25 @@
-import { createDiskCheck, recordedHashFromDb } from "../lineage/disk-check.js";
-import { loadSnapshot } from "../lineage/load-snapshot.js";
-import { buildStatusData, type StatusData } from "../lineage/status-data.js";
+import { createIndexedDiskCheck, recordedHashFromDb } from "../lineage/disk-check.js";
+import { pathAt } from "../lineage/lineage-model.js";
+import { loadLineageModel, modelCachePath } from "../lineage/model-cache.js";
+import { modelStatusData } from "../lineage/model-queries.js";
+import type { StatusData } from "../lineage/status-data.js";
 import { requireProject } from "../project/find-root.js";
-import { openStore } from "../store/store.js";
+import { openDatabase } from "../store/open-database.js";
 import { terminalWidth, useColour } from "../views/format.js";
 import { renderStatus } from "../views/status.js";
 import type { QueryOutput } from "./output.js";
 
 export function statusQuery(out: QueryOutput): StatusData {
   const project = requireProject(process.cwd());
-  const store = openStore(project, { readonly: true });
-  const db = store.db;
+  // The database alone: the Store API (and the hashing it loads) is for recording.
+  const db = openDatabase(project.dbPath, { readonly: true });
   let data: StatusData;
   try {
-    data = buildStatusData(
-      loadSnapshot(db, { withOutputs: true }),
-      createDiskCheck(project.root, db),
-      recordedHashFromDb(db),
-    );
+    const model = loadLineageModel(db, { cacheFile: modelCachePath(project.roarDir) });
+    const disk = createIndexedDiskCheck(project.root, db, (i) => pathAt(model, i), model.pathEnd.length);
+    data = modelStatusData(model, disk, recordedHashFromDb(db));
   } finally {
-    store.close();
+    db.close();
   }
   if (!out.json)
     out.log(renderStatus(data, { colour: useColour(), width: process.stdout.isTTY ? terminalWidth() : 80 }));

@@ -59,21 +59,18 @@ export function renderDagText(data: DagData, options: DagTextOptions = {}): stri
       lines.push("");
     }
   }
+  const indents = Array.from({ length: MAX_INDENT_LEVELS + 1 }, (_, depth) =>
+    depth === 0 ? "" : `${"   ".repeat(depth - 1)}└─ `,
+  );
   data.steps.forEach((s, i) => {
-    const depth = Math.min(depths[i]!, MAX_INDENT_LEVELS);
-    const indent = depth === 0 ? "" : `${"   ".repeat(depth - 1)}└─ `;
+    const indent = indents[Math.min(depths[i]!, MAX_INDENT_LEVELS)]!;
     const label = `@${s.step}`.padEnd(labelWidth);
     const mark =
       s.state === "stale" ? "  [stale]" : s.state === "superseded" ? `  [superseded ${s.uid}]` : "";
-    // Name as many dependencies as fit beside a readable command; the rest as a count.
-    const fixed = indent.length + labelWidth + 2 + MIN_COMMAND + mark.length;
-    let deps = "";
-    for (let n = Math.min(MAX_DEPS_SHOWN, s.dependencies.length); n >= 0; n--) {
-      const shown = s.dependencies.slice(0, n).map((d) => `@${d}`);
-      if (s.dependencies.length > n) shown.push(`…(+${s.dependencies.length - n})`);
-      deps = shown.length ? `  ← ${shown.join(" ")}` : "";
-      if (fixed + deps.length <= width) break;
-    }
+    const deps = dependencyList(
+      s.dependencies,
+      width - (indent.length + labelWidth + 2 + MIN_COMMAND + mark.length),
+    );
     const room = Math.max(MIN_COMMAND, width - indent.length - labelWidth - 2 - deps.length - mark.length);
     const command = truncate(s.command, room);
     const markPainted =
@@ -87,6 +84,28 @@ export function renderDagText(data: DagData, options: DagTextOptions = {}): stri
     }
   });
   return lines.join("\n");
+}
+
+/**
+ * `  ← @1 @2 …(+3)`: as many dependencies as fit in `room` columns beside a readable command (at
+ * most MAX_DEPS_SHOWN), the rest as a count; "" for none.
+ */
+function dependencyList(dependencies: readonly number[], room: number): string {
+  const total = dependencies.length;
+  if (total === 0) return "";
+  // Widths only: building every candidate string for 10,000 steps shows in `roar dag`'s time.
+  const arrow = 4; // "  ← "
+  const rest = (n: number) => (total > n ? `…(+${total - n})`.length + (n > 0 ? 1 : 0) : 0);
+  let n = Math.min(MAX_DEPS_SHOWN, total);
+  let names = 0;
+  for (let k = 0; k < n; k++) names += String(dependencies[k]).length + 1 + (k > 0 ? 1 : 0);
+  while (n > 0 && arrow + names + rest(n) > room) {
+    n--;
+    names -= String(dependencies[n]).length + 1 + (n > 0 ? 1 : 0);
+  }
+  const shown = dependencies.slice(0, n).map((d) => `@${d}`);
+  if (total > n) shown.push(`…(+${total - n})`);
+  return `  ← ${shown.join(" ")}`;
 }
 
 function artifactLine(a: DagArtifact, width: number, p: Colours): string {

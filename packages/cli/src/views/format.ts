@@ -51,8 +51,13 @@ export function visibleWidth(text: string): number {
 
 // ---- text -----------------------------------------------------------------------------------
 
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
 /** Cut `text` to at most `width` columns, ending with `…` when it was longer; newlines become spaces. */
 export function truncate(text: string, width: number): string {
+  // The common case (a one-line ASCII command) without splitting it into code points.
+  if (PRINTABLE_ASCII.test(text))
+    return text.length <= width ? text : width <= 0 ? "" : `${text.slice(0, width - 1)}…`;
   const oneLine = text.replace(/\s*\n\s*/g, " ");
   const chars = [...oneLine];
   if (chars.length <= width) return oneLine;
