@@ -3,12 +3,13 @@
 //   files  a Python loop opening, reading and closing 20,000 small files   (goal preload ≤ 1.05×)
 //   spawn  a bash loop starting 500 short processes                          (goal preload ≤ 1.15×)
 //   make   make -j2 compiling a generated 30-file C project                  (goal preload ≤ 1.05×)
-// Modes are interleaved round by round, so load from other processes on a shared machine hits
-// every mode alike. Reported per mode: median wall time, its ratio to bare, the best (minimum) wall
+// Modes are interleaved round by round, in a rotating order, so load from other processes on a
+// shared machine hits every mode alike. Reported per mode: median wall time, its ratio to bare, the best (minimum) wall
 // ratio, and the ratio of CPU time used by the whole process tree summed over all rounds (from
 // /proc/self/stat cutime+cstime), which moves least with other load on the machine.
 // Needs `pnpm --filter @roar/tracer-preload build`.
-//   node bench/tracers.mjs [--rounds N] [--only files,spawn,make]
+//   node bench/tracers.mjs [--rounds N] [--only files,spawn,make] [--lib other/libroar_preload.so]
+// --lib adds a mode running another build of the library (e.g. the last release's) side by side.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -140,6 +141,16 @@ if (spawnSync("cc", ["-O2", "-fPIC", "-shared", "-o", emptyLib, path.join(work, 
     prepare: (w) => ({ cmd: w.cmd, env: { ...process.env, LD_PRELOAD: emptyLib } }),
   });
 }
+const otherLib = opt("lib", null);
+if (otherLib) {
+  modes.push({
+    name: `preload:${path.basename(path.dirname(path.resolve(otherLib)))}`,
+    prepare: (w) => {
+      const logDir = fs.mkdtempSync(path.join(work, "logs-"));
+      return { cmd: w.cmd, env: { ...preloadEnv(logDir, process.env), LD_PRELOAD: path.resolve(otherLib) } };
+    },
+  });
+}
 if (straceOk)
   modes.push({
     name: seccomp ? "strace+seccomp" : "strace",
@@ -177,7 +188,9 @@ for (const w of workloads) {
   const cpu = Object.fromEntries(modes.map((m) => [m.name, 0]));
   let lastLog;
   for (let r = 0; r < rounds; r++) {
-    for (const mode of modes) {
+    // Each round starts with a different mode: none always runs right after the heavy strace one.
+    const order = modes.map((_, i) => modes[(i + r) % modes.length]);
+    for (const mode of order) {
       const { ms, cpu: used, logDir } = timeOnce(w, mode);
       times[mode.name].push(ms);
       cpu[mode.name] += used;

@@ -35,38 +35,17 @@ if (process.env.ROAR_RELEASE_BUILD === "1" && fs.existsSync(path.join(root, "lib
   process.exit(0);
 }
 
-const cc = process.env.CC || "cc";
 const outDir = path.join(root, "lib", `${process.platform}-${process.arch}-${libcFamily()}`);
 fs.mkdirSync(outDir, { recursive: true });
 const out = path.join(outDir, "libroar_preload.so");
 const tmp = `${out}.${process.pid}.tmp`;
-const args = [
-  "-O2",
-  "-fPIC",
-  "-shared",
-  "-fvisibility=hidden",
-  "-U_FORTIFY_SOURCE",
-  "-Wall",
-  "-Wextra",
-  "-Wno-unused-parameter",
-  // Fewer LOAD segments: every process of a job maps this library, most live a millisecond.
-  "-Wl,-z,noseparate-code",
-  // Bind our libc imports at load: lazily bound, each forked child of a shell would resolve
-  // them again (symbol-table page faults in every short-lived child).
-  "-Wl,-z,now",
-  "-o",
-  tmp,
-  path.join(root, "native", "roar_preload.c"),
-  "-ldl",
-  "-pthread",
-];
 try {
-  execFileSync(cc, args, { stdio: "inherit" });
+  execFileSync("sh", [path.join(root, "scripts", "cc-preload.sh"), tmp], { stdio: "inherit" });
 } catch (error) {
   fs.rmSync(tmp, { force: true });
   // No compiler is not a build failure: the CLI falls back to another tracer backend.
-  if (error.code === "ENOENT") {
-    console.log(`tracer-preload: no C compiler (${cc}); preload tracer unavailable`);
+  if (error.status === 127) {
+    console.log(`tracer-preload: no C compiler (${process.env.CC || "cc"}); preload tracer unavailable`);
     process.exit(0);
   }
   process.exit(1);

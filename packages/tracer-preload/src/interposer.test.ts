@@ -274,6 +274,159 @@ describe("native programs and shells", () => {
   });
 });
 
+describe("processes that name no file", () => {
+  // Most processes of a shell loop name no file: their parent's exec line is their whole record,
+  // and they write nothing themselves. Those whose exec nobody logged still announce themselves.
+
+  /** The log's raw lines, to see who wrote what. */
+  function rawLines(logDir: string): string[] {
+    const file = path.join(logDir, "preload.log");
+    const bytes = fs.readFileSync(file);
+    const used = Number(bytes.readBigUInt64LE(8));
+    return bytes
+      .subarray(64, 64 + used)
+      .toString("utf8")
+      .split("\n")
+      .filter(Boolean);
+  }
+
+  it("knows a shell's /bin/true children from the shell's exec lines alone", async () => {
+    const { code, logs, logDir } = await runTraced("bash", ["-c", "/bin/true; /bin/true; echo done"]);
+    expect(code).toBe(0);
+    const shell = logs.processes.find((p) => p.argv[0] === "bash");
+    expect(shell).toBeDefined();
+    const trues = logs.processes.filter((p) => p.exe === fs.realpathSync("/bin/true"));
+    expect(trues).toHaveLength(2);
+    for (const t of trues) {
+      expect(t).toMatchObject({ ppid: shell!.pid, argv: ["/bin/true"] });
+      expect(logs.events.filter((e) => e.op === "exec" && e.pid === t.pid)).toEqual([
+        { pid: t.pid, op: "exec", path: "/bin/true", argv: ["/bin/true"] },
+      ]);
+    }
+    // what each true wrote itself: nothing (no proc line, no event under its pid but the exec)
+    const lines = rawLines(logDir);
+    for (const t of trues) expect(lines.filter((l) => l.split("\t")[1] === String(t.pid))).toHaveLength(1);
+    expect(logs.errors).toEqual([]);
+  });
+
+  it("announces a child once it names a file, with its parent", async () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, "in.txt"), "x");
+    const { code, logs, logDir } = await runTraced("bash", ["-c", "cat in.txt >/dev/null; true"], {
+      cwd: dir,
+    });
+    expect(code).toBe(0);
+    const read = expectEvent(logs, "read", `${dir}/in.txt`);
+    const own = rawLines(logDir).filter((l) => l.startsWith(`proc\t${read.pid}\t`));
+    expect(own).toHaveLength(1);
+    const [, , ppid, kind, , exe] = own[0]!.split("\t");
+    expect(kind).toBe("start");
+    expect(exe).toBe(fs.realpathSync("/bin/cat"));
+    expect(logs.processes.find((p) => p.pid === read.pid)).toMatchObject({
+      ppid: Number(ppid),
+      argv: ["cat", "in.txt"],
+    });
+  });
+
+  it("records a posix_spawn child that names no file, and hides the exec mark from programs", async () => {
+    const dir = tempDir();
+    const exe = compileC(
+      dir,
+      "spawn-true",
+      `#include <spawn.h>
+       #include <stdio.h>
+       #include <stdlib.h>
+       #include <sys/wait.h>
+       extern char **environ;
+       int main(void) {
+         char *argv[] = {"true", 0};
+         pid_t pid; int status;
+         if (posix_spawn(&pid, "/bin/true", 0, 0, argv, environ) != 0) return 1;
+         waitpid(pid, &status, 0);
+         printf("%d %s\\n", (int)pid, getenv("ROAR_PRELOAD_EXEC") ? "marked" : "clean");
+         return 0;
+       }`,
+    );
+    const { code, stdout, logs } = await runTraced(exe, [], { cwd: dir });
+    expect(code).toBe(0);
+    const [childPid, env] = stdout.toString().trim().split(" ");
+    expect(env).toBe("clean");
+    const root = logs.processes.find((p) => p.exe === exe);
+    expect(logs.processes.find((p) => p.pid === Number(childPid))).toMatchObject({
+      ppid: root!.pid,
+      exe: fs.realpathSync("/bin/true"),
+      argv: ["true"],
+    });
+  });
+
+  it("still records images nobody logged the exec of: the job's command and system()'s shell", async () => {
+    const dir = tempDir();
+    const exe = compileC(
+      dir,
+      "system-true",
+      `#include <stdlib.h>
+       int main(void) { return system("/bin/true") == 0 ? 0 : 1; }`,
+    );
+    const { code, logs } = await runTraced(exe, [], { cwd: dir });
+    expect(code).toBe(0);
+    const execs = logs.events.filter((e) => e.op === "exec").map((e) => fs.realpathSync(e.path));
+    // the command itself and system()'s shell were started out of the library's sight
+    expect(execs).toContain(exe);
+    expect(execs).toContain(fs.realpathSync("/bin/sh"));
+    expect(execs).toContain(fs.realpathSync("/bin/true"));
+    const shells = logs.processes.filter((p) => p.argv[0] === "sh");
+    expect(shells.length).toBeGreaterThan(0);
+  });
+
+  it("labels a forked child's files with its own pid when its parent had logged nothing yet", async () => {
+    const dir = tempDir();
+    const exe = compileC(
+      dir,
+      "forker",
+      `#include <fcntl.h>
+       #include <stdio.h>
+       #include <sys/wait.h>
+       #include <unistd.h>
+       int main(void) {
+         fflush(stdout);
+         pid_t pid = fork();
+         if (pid == 0) {
+           close(open("child.txt", O_WRONLY | O_CREAT, 0644));
+           printf("child %d\\n", (int)getpid());
+           return 0;
+         }
+         waitpid(pid, 0, 0);
+         close(open("parent.txt", O_WRONLY | O_CREAT, 0644));
+         printf("parent %d\\n", (int)getpid());
+         return 0;
+       }`,
+    );
+    // run from a traced shell, so the program's exec is logged and it starts without announcing
+    const { code, stdout, logs } = await runTraced("bash", ["-c", `${exe}; true`], { cwd: dir });
+    expect(code).toBe(0);
+    const pids = Object.fromEntries(
+      stdout
+        .toString()
+        .trim()
+        .split("\n")
+        .map((l) => l.split(" ") as [string, string]),
+    );
+    expect(expectEvent(logs, "write", `${dir}/child.txt`).pid).toBe(Number(pids.child));
+    expect(expectEvent(logs, "write", `${dir}/parent.txt`).pid).toBe(Number(pids.parent));
+    expect(logs.processes.find((p) => p.pid === Number(pids.child))).toMatchObject({
+      ppid: Number(pids.parent),
+      exe,
+    });
+  });
+
+  it("keeps the environment programs see free of the exec mark", async () => {
+    const { code, stdout } = await runTraced("bash", ["-c", "env; sh -c env"]);
+    expect(code).toBe(0);
+    expect(stdout.toString()).toContain("ROAR_PRELOAD_LOG_DIR=");
+    expect(stdout.toString()).not.toContain("ROAR_PRELOAD_EXEC");
+  });
+});
+
 describe("durability and the fallback log", () => {
   it.runIf(python)("keeps what a process recorded before it was killed with SIGKILL", async () => {
     const dir = tempDir();
@@ -358,6 +511,11 @@ describe("the workload is unchanged", () => {
          printf("rename %d errno %d\\n", rename("nope", "nope2"), errno);
          errno = 0;
          printf("unlink %d errno %d\\n", unlink("nope"), errno);
+         errno = 0;
+         printf("execl %d errno %d\\n", execl("/nonexistent/prog", "prog", (char *)0), errno);
+         errno = 0;
+         char *args[] = {"prog", 0};
+         printf("execvp %d errno %d\\n", execvp("no-such-program-roar", args), errno);
          fprintf(stderr, "to stderr\\n");
          return 7;
        }`,

@@ -44,10 +44,10 @@ describe("readPreloadLogs", () => {
   it("drops an exec that failed and resolves symlink targets against the link's directory", async () => {
     const dir = tempDir();
     writeLog(dir, "preload-12-ac.log", [
-      "exec\t12\t/usr/bin/missing\tmissing",
+      "exec\t12\t1\t/usr/bin/missing\tmissing",
       "execfail\t12\t/usr/bin/missing",
       "symlink\t12\t../models/v3.pt\t/proj/current/model.pt",
-      "exec\t12\t/usr/bin/cat\tcat\tf",
+      "exec\t12\t1\t/usr/bin/cat\tcat\tf",
     ]);
     const { events } = await readPreloadLogs(dir);
     expect(events).toEqual([
@@ -60,7 +60,7 @@ describe("readPreloadLogs", () => {
     const dir = tempDir();
     writeLog(dir, "preload-20-01.log", [
       "proc\t20\t1\tstart\t100\t/usr/bin/env\tenv\tpython3",
-      "exec\t20\t/usr/bin/python3\tpython3",
+      "exec\t20\t1\t/usr/bin/python3\tpython3",
     ]);
     writeLog(dir, "preload-20-02.log", [
       "proc\t20\t1\tstart\t200\t/usr/bin/python3.11\tpython3",
@@ -80,6 +80,40 @@ describe("readPreloadLogs", () => {
       "/usr/bin/env",
       "/usr/bin/python3",
     ]);
+  });
+
+  it("knows a process by its exec or spawn line alone, and keeps a spawned child's own exec", async () => {
+    const dir = tempDir();
+    const body = Buffer.from(
+      [
+        "proc\t50\t1\tstart\t0\t/usr/bin/bash\tbash",
+        "exec\t51\t50\t/bin/true\t/bin/true",
+        // 52 was spawned by 50, exec'd env before 50 logged the spawn
+        "exec\t52\t50\t/usr/bin/env\tenv\tcat",
+        "proc\t52\t50\tstart\t0\t/usr/bin/cat\tcat",
+        "spawn\t52\t50\t/usr/bin/env\tenv\tcat",
+        "",
+      ].join("\n"),
+    );
+    const file = Buffer.alloc(64 + body.length);
+    file.writeBigUInt64LE(0x0031504c52414f52n, 0);
+    file.writeBigUInt64LE(BigInt(body.length), 8);
+    body.copy(file, 64);
+    fs.writeFileSync(path.join(dir, "preload.log"), file);
+    const logs = await readPreloadLogs(dir);
+    expect(logs.processes).toEqual([
+      { pid: 50, ppid: 1, exe: "/usr/bin/bash", argv: ["bash"] },
+      { pid: 51, ppid: 50, exe: fs.realpathSync("/bin/true"), argv: ["/bin/true"] },
+      { pid: 52, ppid: 50, exe: "/usr/bin/cat", argv: ["cat"] },
+    ]);
+    expect(logs.events.filter((e) => e.op === "exec").map((e) => [e.pid, e.path])).toEqual([
+      [50, "/usr/bin/bash"],
+      [51, "/bin/true"],
+      [52, "/usr/bin/env"],
+      [52, "/usr/bin/cat"],
+      [52, "/usr/bin/env"],
+    ]);
+    expect(logs.errors).toEqual([]);
   });
 
   it("reads only the written part of the shared log and reports dropped events", async () => {

@@ -57,8 +57,16 @@ interface ProcLine {
   exe: string;
   argv: string[];
 }
+/** An exec line: `self` when the process itself exec'd, else the parent's record of a spawn. */
+interface ExecLine {
+  kind: "exec";
+  event: TraceEvent;
+  ppid: number;
+  self: boolean;
+}
 type Parsed =
   | ProcLine
+  | ExecLine
   | { kind: "event"; event: TraceEvent }
   | { kind: "execfail"; pid: number; path: string };
 
@@ -69,6 +77,8 @@ type Parsed =
  * without its newline: that line is skipped and noted in `errors`.
  * Every exec'd program image counts as an `exec` event, including those libc started out of our
  * sight (system(), popen()) and the job's own command, which only announce themselves in the log.
+ * An image whose exec was logged writes nothing more until it names a file, so a process that
+ * names none is known by its exec (or spawn) line alone.
  */
 export async function readPreloadLogs(logDir: string): Promise<PreloadLogs> {
   const errors: string[] = [];
@@ -147,8 +157,8 @@ function parseInto(out: Parsed[], line: string, where: string, errors: string[])
     for (let j = out.length - 1; j >= 0; j--) {
       const prev = out[j];
       if (
-        prev?.kind === "event" &&
-        prev.event.op === "exec" &&
+        prev?.kind === "exec" &&
+        prev.self &&
         prev.event.pid === parsed.pid &&
         prev.event.path === parsed.path
       ) {
@@ -171,11 +181,16 @@ function parseLine(fields: string[]): Parsed | string {
       return "malformed proc line";
     return { kind: "proc", pid, ppid: Number(ppidText), image, timeUs: Number(timeText), exe, argv };
   }
+  if (op === "exec" || op === "spawn") {
+    const [ppidText, file, ...argv] = rest;
+    if (file === undefined || file === "") return `${op} without a path`;
+    const event: TraceEvent = { pid, op: "exec", path: file, argv };
+    return { kind: "exec", event, ppid: Number(ppidText), self: op === "exec" };
+  }
   const [first, ...more] = rest;
   if (first === undefined || first === "") return `${op} without a path`;
   if (op === "execfail") return { kind: "execfail", pid, path: first };
-  if (!OPS.has(op)) return `unknown operation ${JSON.stringify(op)}`;
-  if (op === "exec") return { kind: "event", event: { pid, op: "exec", path: first, argv: more } };
+  if (!OPS.has(op) || op === "exec") return `unknown operation ${JSON.stringify(op)}`;
   const event: TraceEvent = { pid, op: op as TraceOp, path: first };
   if (more[0] !== undefined) event.dest = more[0];
   return { kind: "event", event };
@@ -188,11 +203,20 @@ function unescapeField(field: string): string {
   );
 }
 
+interface Image {
+  ppid: number;
+  exe: string;
+  argv: string[];
+  /** When the image was announced: a proc line's time, for ordering images across fallback files. */
+  timeUs: number;
+  fromProcLine: boolean;
+}
+
 function assemble(files: Parsed[][], errors: string[]): PreloadLogs {
   const explicitExecs = new Map<number, Set<string>>();
   for (const lines of files) {
     for (const line of lines) {
-      if (line.kind !== "event" || line.event.op !== "exec") continue;
+      if (line.kind !== "exec") continue;
       const seen = explicitExecs.get(line.event.pid) ?? new Set<string>();
       seen.add(line.event.path);
       explicitExecs.set(line.event.pid, seen);
@@ -213,17 +237,25 @@ function assemble(files: Parsed[][], errors: string[]): PreloadLogs {
   };
 
   const events: TraceEvent[] = [];
-  const images = new Map<number, { first: ProcLine; last: ProcLine }>();
+  // Per pid: its first image (for the parent) and its current one. Within one file lines are in
+  // the order they happened; across fallback files, proc lines' times order the images.
+  const images = new Map<number, { first: Image; last: Image }>();
+  const see = (pid: number, image: Image, replaces: (last: Image) => boolean): void => {
+    const known = images.get(pid);
+    if (!known) images.set(pid, { first: image, last: image });
+    else {
+      if (image.fromProcLine && known.first.fromProcLine && image.timeUs < known.first.timeUs)
+        known.first = image;
+      if (replaces(known.last)) known.last = image;
+    }
+  };
   for (const lines of files) {
+    let fileTime = 0; // the time of the image writing this file's lines, as of its last proc line
     for (const line of lines) {
       if (line.kind === "proc") {
-        const known = images.get(line.pid);
-        if (!known) images.set(line.pid, { first: line, last: line });
-        else {
-          if (line.timeUs < known.first.timeUs) known.first = line;
-          if (line.image === "start" && (known.last.image !== "start" || line.timeUs >= known.last.timeUs))
-            known.last = line;
-        }
+        fileTime = line.timeUs;
+        const image = { ...line, fromProcLine: true };
+        see(line.pid, image, (last) => line.image === "start" && line.timeUs >= last.timeUs);
         if (line.image === "start") {
           const execs = explicitExecs.get(line.pid);
           const announced = execs && [...execs].some((p) => p === line.exe || real(p) === line.exe);
@@ -231,15 +263,21 @@ function assemble(files: Parsed[][], errors: string[]): PreloadLogs {
         }
         continue;
       }
-      if (line.kind !== "event") continue;
+      if (line.kind === "exec") {
+        const { pid, path: file, argv = [] } = line.event;
+        const image = { ppid: line.ppid, exe: real(file), argv, timeUs: fileTime, fromProcLine: false };
+        // The process's own exec comes after everything of the image it replaces; a parent's
+        // record of a spawn may come after the child has already moved on.
+        see(pid, image, (last) => line.self && last.timeUs <= fileTime);
+      } else if (line.kind !== "event") continue;
       const event = absolutise(line.event);
       if (event === null)
         errors.push(`pid ${line.event.pid}: relative path ${JSON.stringify(line.event.path)} skipped`);
       else events.push(event);
     }
   }
-  const processes = [...images.values()].map(({ first, last }) => ({
-    pid: last.pid,
+  const processes = [...images.entries()].map(([pid, { first, last }]) => ({
+    pid,
     ppid: first.ppid,
     exe: last.exe,
     argv: last.argv,
