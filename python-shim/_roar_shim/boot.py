@@ -6,8 +6,19 @@ Ways a Python process ends, and where the shard is written:
   os.exec*                                                      -> wrapped os.execv / os.execve
   fork                                                          -> the child resets its state and
                                                                    writes its own shard later
+  SIGTERM in a multiprocessing worker (Pool.terminate)          -> a handler that writes the shard,
+                                                                   then dies by SIGTERM as before
 Spawn/forkserver workers and subprocesses are fresh interpreters: they inherit the environment and
-start their own shim. A signal Python does not handle (SIGKILL, default SIGTERM) leaves no shard.
+start their own shim. Other signals Python does not handle (SIGKILL, SIGTERM elsewhere) leave no shard.
+
+The exit status in the shard is what the process really exits with. At atexit CPython no longer
+says what status it will exit with after an uncaught SystemExit (`raise SystemExit(3)`, the `exit()`
+builtin, a library's own raise), so:
+  native runtime on glibc  the shard is written with a guess, and the runtime's on_exit callback
+                           rewrites its exit object when exit() gets another status (ground truth);
+  Python 3.12+ otherwise   a sys.monitoring PY_UNWIND callback sees the SystemExit leave __main__;
+  3.8-3.11 otherwise       sys.exit() called in the main thread is the best there is: a bare
+                           `raise SystemExit(n)` is recorded as exit 0 (known gap).
 """
 
 import os
@@ -41,7 +52,7 @@ class ShimState:
         self.errors = []
         self.getframe_unaudited = False
         # what this process has recorded so far (kept across a failed exec)
-        self.files = {}
+        self.files = []  # one entry per drain: (ops, paths, dests, counts), or a list of rows
         self.spawned = []
         self.dropped = 0
         # modules imported before the workload (by site and .pth files) are not the workload's;
@@ -57,9 +68,12 @@ class ShimState:
             self.cwd = os.getcwd()
         except OSError:
             self.cwd = None
-        self.exit_how = None
+        self.exit_how = None  # from sys.exit() in the main thread: a guess (it may be caught)
         self.exit_code = None
+        self.unwound_exit = None  # status of a SystemExit seen leaving __main__ (3.12+)
+        self.unwind_watched = False
         self.written = None  # path of the shard once written
+        self.written_data = None  # its bytes
 
     def error(self, where, e):
         if len(self.errors) < 50:
@@ -125,6 +139,8 @@ def start(shim_dir):
     _debug("pid %d: backend %s, gate %s (%s)" % (state.pid, state.backend, state.gate_outcome, state.gate_reason))
 
     _install_exit_paths(state)
+    if "--multiprocessing-fork" in (getattr(sys, "argv", None) or ()):
+        _install_sigterm_flush()  # a spawn (or forkserver-launched) multiprocessing worker
     return state
 
 
@@ -147,14 +163,23 @@ def _install_exit_paths(state):
     if hasattr(os, "register_at_fork"):
         os.register_at_fork(after_in_child=_after_fork_in_child)
 
+    exact = getattr(state.recorder, "EXIT_FIX", 0) == 1
+    if not exact:
+        _watch_main_unwind(state)
+
     real_exit = sys.exit
+    from _thread import get_ident
+
+    main_thread = get_ident()
 
     def exit(status=None):
-        try:
-            state.exit_how = "exit"
-            state.exit_code = _exit_code(status)
-        except Exception:
-            pass
+        # sys.exit in another thread only ends that thread
+        if get_ident() == main_thread:
+            try:
+                state.exit_how = "exit"
+                state.exit_code = exit_status(status)
+            except Exception:
+                pass
         real_exit(status)
 
     exit.__doc__ = real_exit.__doc__
@@ -164,7 +189,7 @@ def _install_exit_paths(state):
 
     def _exit(status):
         try:
-            flush("os_exit", status if isinstance(status, int) else None)
+            flush("os_exit", exit_status(status) if isinstance(status, int) else None)
         except Exception:
             pass
         real_os_exit(status)
@@ -203,12 +228,130 @@ def _exec_wrapper(real):
     return wrapper
 
 
-def _exit_code(status):
-    if status is None:
+_C_LONG_MIN, _C_LONG_MAX = -(2**63), 2**63 - 1
+
+
+def exit_status(code):
+    """The status a parent's wait() sees for SystemExit(code), as CPython maps it: None -> 0, an int
+    -> its low 8 bits (one outside a C long fails to convert: -1 -> 255), anything else is printed
+    and -> 1."""
+    if code is None:
         return 0
-    if isinstance(status, int):
-        return status
-    return 1  # sys.exit("message") prints the message and exits 1
+    if isinstance(code, int):
+        if not _C_LONG_MIN <= code <= _C_LONG_MAX:
+            return 255
+        return code & 0xFF
+    return 1
+
+
+def _watch_main_unwind(state):
+    """Python 3.12+: note the status of a SystemExit that leaves the __main__ module's code (the
+    process then exits with it). PY_UNWIND is global but fires only when an exception leaves a
+    Python frame, which ordinary hot code does not do."""
+    monitoring = getattr(sys, "monitoring", None)
+    if monitoring is None:
+        return
+    try:
+        tool = next(t for t in (4, 3) if monitoring.get_tool(t) is None)
+    except StopIteration:
+        state.error("exit-watch", RuntimeError("no free sys.monitoring tool id"))
+        return
+    getframe = sys._getframe
+
+    def on_unwind(code, offset, exc):
+        if exc.__class__ is SystemExit or isinstance(exc, SystemExit):
+            try:
+                if code.co_name == "<module>" and getframe(1).f_globals.get("__name__") == "__main__":
+                    state.unwound_exit = exit_status(exc.code)
+            except Exception:
+                pass
+
+    try:
+        monitoring.use_tool_id(tool, "roar")
+        monitoring.register_callback(tool, monitoring.events.PY_UNWIND, on_unwind)
+        monitoring.set_events(tool, monitoring.events.PY_UNWIND)
+        state.unwind_watched = True
+    except Exception as e:
+        state.error("exit-watch", e)
+        return
+    _yield_tool_id(monitoring, tool, state)
+
+
+def _yield_tool_id(monitoring, tool, state):
+    """Tool ids 3 and 4 have no assigned owner, so a workload may claim the one roar holds: roar then
+    lets go of it (and of the exact exit status) rather than have the workload's use_tool_id fail."""
+    use_tool_id = monitoring.use_tool_id
+
+    def use_tool_id_yielding(tool_id, name):
+        if tool_id == tool and state.unwind_watched:
+            state.unwind_watched = False
+            monitoring.use_tool_id = use_tool_id
+            try:
+                monitoring.set_events(tool, 0)
+                monitoring.register_callback(tool, monitoring.events.PY_UNWIND, None)
+                monitoring.free_tool_id(tool)
+            except Exception as e:
+                state.error("exit-watch", e)
+        return use_tool_id(tool_id, name)
+
+    try:
+        use_tool_id_yielding.__doc__ = use_tool_id.__doc__
+        monitoring.use_tool_id = use_tool_id_yielding
+    except Exception as e:
+        state.error("exit-watch", e)
+
+
+def _is_multiprocessing_fork():
+    """Was this fork made by multiprocessing (a fork-context worker, or a forkserver's child)?
+    Called from the after-fork hook: the frames just above are whoever called os.fork()."""
+    f = sys._getframe(2)
+    for _ in range(3):
+        if f is None:
+            return False
+        name = f.f_code.co_filename
+        if name.endswith(("popen_fork.py", "forkserver.py")) and "multiprocessing" in name:
+            return True
+        f = f.f_back
+    return False
+
+
+def _install_sigterm_flush():
+    """In a multiprocessing worker only: Pool.terminate() and Process.terminate() send SIGTERM,
+    whose default action leaves no shard. Write it, then die by SIGTERM exactly as before (the
+    parent sees exitcode -SIGTERM). Installed only over the default action, and invisible to
+    signal.getsignal(), so a handler the workload sets (or inherited) always wins."""
+    import signal
+
+    real_signal, real_getsignal = signal.signal, signal.getsignal
+    if real_getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+        return
+    default = signal.SIG_DFL
+
+    def on_sigterm(signum, frame):
+        try:
+            flush("signal", signum)
+        except Exception:
+            pass
+        real_signal(signum, default)
+        os.kill(os.getpid(), signum)
+
+    real_signal(signal.SIGTERM, on_sigterm)
+
+    def getsignal(signalnum):
+        handler = real_getsignal(signalnum)
+        return default if handler is on_sigterm else handler
+
+    def signal_(signalnum, handler):
+        previous = real_signal(signalnum, handler)
+        return default if previous is on_sigterm else previous
+
+    for wrapper, real in ((getsignal, real_getsignal), (signal_, real_signal)):
+        wrapper.__name__ = real.__name__
+        wrapper.__qualname__ = real.__name__
+        wrapper.__doc__ = real.__doc__
+        wrapper.__module__ = "signal"
+    signal.getsignal = getsignal
+    signal.signal = signal_
 
 
 def _after_fork_in_child():
@@ -217,14 +360,20 @@ def _after_fork_in_child():
         return
     try:
         state.reset_process()
-        state.files = {}
+        state.files = []
         state.spawned = []
         state.dropped = 0
         state.errors = []
+        state.unwound_exit = None
         if state.recorder is not None:
             state.recorder.reset()
     except Exception as e:
         state.error("fork", e)
+    try:
+        if "multiprocessing" in sys.modules and _is_multiprocessing_fork():
+            _install_sigterm_flush()
+    except Exception as e:
+        state.error("fork-sigterm", e)
 
 
 def _at_exit():
@@ -238,16 +387,37 @@ def _record_exit():
     state = _state
     if state is None or state.written is not None or os.getpid() != state.pid:
         return
-    how, code = state.exit_how, state.exit_code
     last = getattr(sys, "last_value", None)  # set when an uncaught exception was printed
-    if how is None and last is not None:
+    if state.unwound_exit is not None:
+        how, code = "exit", state.unwound_exit
+    elif last is not None:
         if isinstance(last, KeyboardInterrupt):
-            how, code = "signal", 130  # CPython re-raises SIGINT on itself: 128 + SIGINT
+            how, code = "signal", 2  # CPython kills itself with SIGINT (SIG_DFL) after printing it
         else:
             how, code = "exception", 1
-    if how is None:
+    elif state.exit_how is not None and not state.unwind_watched:
+        how, code = state.exit_how, state.exit_code
+    else:
         how, code = "exit", 0
-    flush(how, code)
+    if flush(how, code) is not None:
+        _arm_exit_fix(state, how, code)
+
+
+def _arm_exit_fix(state, how, code):
+    """Native runtime on glibc: have exit() put its real status into the shard when it differs."""
+    arm = getattr(state.recorder, "arm_exit_fix", None)
+    if arm is None or getattr(state.recorder, "EXIT_FIX", 0) != 1:
+        return
+    try:
+        from .shard import exit_split
+
+        head, tail = exit_split(state.written_data, how, code)
+        # signal: if exit() runs at all, SIGINT did not kill the process and any status is news
+        expected = code if how in ("exit", "exception") else -1
+        temp = os.path.join(state.shard_dir, ".exit-%d-%s.tmp" % (state.pid, os.urandom(4).hex()))
+        arm(state.written, temp, head, tail, expected)
+    except Exception as e:
+        _debug("arming the exit status fix failed: %r" % (e,))
 
 
 def _collect(state):
@@ -255,14 +425,15 @@ def _collect(state):
     if state.recorder is None:
         return
     try:
-        files, spawned, dropped, errors = state.recorder.drain()
+        # files: a tuple of four columns from drain_columns(), a list of rows from drain() (a
+        # runtime built before drain_columns existed)
+        drain = getattr(state.recorder, "drain_columns", None) or state.recorder.drain
+        files, spawned, dropped, errors = drain()
     except Exception as e:
         state.error("drain", e)
         return
-    merged = state.files
-    for op, path, dest, count in files:
-        key = (op, path, dest)
-        merged[key] = merged.get(key, 0) + count
+    if files and files[0]:
+        state.files.append(files)  # merged (rarely needed: one drain per process) when the shard is built
     state.spawned.extend(spawned)
     state.dropped += dropped
     for where, message in errors:
@@ -275,14 +446,32 @@ def flush(how, code):
     state = _state
     if state is None or state.written is not None or os.getpid() != state.pid:
         return None
+    import gc
+
+    # tens of thousands of short-lived tuples would set off collections that find nothing to free
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _flush(state, how, code)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _flush(state, how, code):
+    debug = os.environ.get("ROAR_DEBUG") == "1"
+    t0 = time.perf_counter() if debug else 0
     _collect(state)
+    t1 = time.perf_counter() if debug else 0
     try:
         from . import shard
 
-        state.written = shard.write_shard(state, how, code, time.time())
+        state.written, state.written_data = shard.write_shard(state, how, code, time.time())
     except Exception as e:
         _debug("writing the shard failed: %r" % (e,))
         return None
+    if debug:
+        _debug("pid %d: shard written (%s %s): drain %.1f ms, build and write %.1f ms, %d bytes" % (state.pid, how, code, (t1 - t0) * 1000, (time.perf_counter() - t1) * 1000, len(state.written_data)))
     return state.written
 
 
@@ -294,6 +483,7 @@ def _unflush(path, entry=None):
     if path is None:
         return
     state.written = None
+    state.written_data = None
     try:
         os.unlink(path)
     except OSError:

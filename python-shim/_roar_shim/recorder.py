@@ -4,6 +4,7 @@ Same interface as the compiled `_roar_runtime` module (one interface, two implem
     install(limit)  add the audit hook (once; audit hooks cannot be removed)
     drain()         -> (files, spawned, dropped, errors) and clear the buffers
                        files:   [(op, path, dest, count)]  path/dest absolute, not yet normalised
+                                (here an (op, path, dest) may repeat: the shard writer merges them)
                        spawned: [(event, executable, argv)] raw objects as the event carried them
                        dropped: events not kept because the buffer was full
                        errors:  [(where, message)] failures inside the hook
@@ -11,6 +12,15 @@ Same interface as the compiled `_roar_runtime` module (one interface, two implem
 
 Paths are made absolute at event time (cwd, or the directory behind a dir_fd, can change later) by
 plain concatenation; normalisation waits until exit, where it costs nothing the workload feels.
+
+The hot case (an `open` of an absolute str path: a dataset loop, every .pyc an import reads) only
+appends the event's own argument tuple to a list; every CHUNK events the list is folded into a
+dict of counts by the C counter behind collections.Counter, and the mode is turned into an op
+once per distinct (path, mode, flags) at drain time, not once per event.
+
+drain_columns() (here and in _roar_runtime) is drain() with files as four columns
+(ops, paths, dests, counts): the same data without tens of thousands of tuples to build and take
+apart at exit.
 """
 
 import os
@@ -30,6 +40,44 @@ _COMMON_MODES = (
 )
 SPAWN_LIMIT = 10000
 ERROR_LIMIT = 20
+CHUNK = 4096
+_MODE_OPS = dict(_COMMON_MODES)
+
+try:
+    from _collections import _count_elements
+except ImportError:  # not CPython
+
+    def _count_elements(mapping, iterable):
+        get = mapping.get
+        for item in iterable:
+            mapping[item] = get(item, 0) + 1
+
+
+def _classify_opens(counts):
+    """{(path, mode, flags, ...): n} -> columns ([op], [path], [dest], [count]) in first-seen order.
+    Column-wise with map (C loops): a dataset loop leaves tens of thousands of distinct paths here."""
+    from _operator import itemgetter
+
+    keys = list(counts)
+    paths = list(map(itemgetter(0), keys))
+    ops = list(map(_MODE_OPS.get, map(itemgetter(1), keys)))
+    if None in ops:  # os.open (flags, no mode) or an unusual mode string
+        for i, op in enumerate(ops):
+            if op is None:
+                args = keys[i]
+                ops[i] = _open_op(args[1], args[2] if len(args) > 2 else None)
+    return ops, paths, [None] * len(keys), list(counts.values())
+
+
+def _open_op(mode, flags):
+    if isinstance(mode, str):
+        if "+" in mode:
+            return "readwrite"
+        if "w" in mode or "a" in mode or "x" in mode:
+            return "write"
+        return "read"
+    acc = (flags or 0) & 3 if isinstance(flags, int) else 0
+    return "read" if acc == 0 else ("write" if acc == 1 else "readwrite")
 
 
 def _fd_dir(fd):
@@ -43,7 +91,9 @@ class PythonRecorder:
     name = "python"
 
     def __init__(self):
-        self._files = {}
+        self._files = {}  # (op, path, dest) -> count, for everything but the hot case
+        self._opens = []  # argument tuples of `open` events with an absolute str path, not yet counted
+        self._open_counts = {}  # argument tuple -> count
         self._spawned = []
         self._counters = [0]  # [dropped]; a list so the hook closure can mutate it
         self._errors = []
@@ -58,22 +108,55 @@ class PythonRecorder:
         self._installed = True
 
     def drain(self):
-        files = [(k[0], k[1], k[2], n) for k, n in list(self._files.items())]
+        files, spawned, dropped, errors = self.drain_columns()
+        return list(zip(*files)), spawned, dropped, errors
+
+    def drain_columns(self):
+        """drain() with files as a tuple of four lists (what the shim itself uses)."""
+        self._fold()
+        ops, paths, dests, counts = _classify_opens(self._open_counts)
+        # the same (op, path) can come both ways (relative and absolute, "r" and "rb"): the shard
+        # writer merges duplicates
+        for (op, path, dest), n in list(self._files.items()):
+            ops.append(op)
+            paths.append(path)
+            dests.append(dest)
+            counts.append(n)
+        files = (ops, paths, dests, counts)
         spawned = list(self._spawned)
         dropped = self._counters[0]
         errors = list(self._errors)
         self.reset()
         return files, spawned, dropped, errors
 
+    def _fold(self):
+        opens, counts = self._opens, self._open_counts
+        try:
+            _count_elements(counts, opens)
+        except Exception as e:  # called from the hook: never let it reach the workload
+            if len(self._errors) < ERROR_LIMIT:
+                self._errors.append(("fold", "%s: %s" % (type(e).__name__, e)))
+        del opens[:]
+        excess = len(counts) + len(self._files) - self._limit
+        if excess > 0:  # over the cap: forget the newest distinct entries, and say so
+            for _ in range(min(excess, len(counts))):
+                counts.popitem()
+            self._counters[0] += excess
+
     def reset(self):
         # clear in place: the installed hook holds these very objects
         self._files.clear()
+        del self._opens[:]
+        self._open_counts.clear()
         del self._spawned[:]
         del self._errors[:]
         self._counters[0] = 0
 
     def _make_hook(self):
         files = self._files
+        opens = self._opens
+        append = opens.append
+        fold = self._fold
         spawned = self._spawned
         counters = self._counters
         errors = self._errors
@@ -112,16 +195,20 @@ class PythonRecorder:
         mode_ops = dict(_COMMON_MODES)
 
         def hook(event, args):
-            if event not in events:
+            if event == "open":
+                path = args[0]
+                if path.__class__ is str and path[:1] == "/":
+                    append(args)  # the hot case: counted and classified later, in bulk
+                    if len(opens) >= CHUNK:
+                        fold()
+                    return
+            elif event not in events:
                 return
             try:
                 if event == "open":
-                    # the hot case, inlined: an absolute str path with a common mode
-                    path = args[0]
-                    if path.__class__ is not str or path[:1] != "/":
-                        path = absolute(path)
-                        if path is None:
-                            return
+                    path = absolute(args[0])
+                    if path is None:
+                        return
                     mode = args[1]
                     op = mode_ops.get(mode) if mode.__class__ is str else None
                     if op is None:

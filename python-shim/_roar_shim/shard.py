@@ -12,20 +12,124 @@ from .identity import interpreter_identity
 from .version import VERSION
 
 
-def normalise_files(files, own_dirs):
-    """(op, path, dest) -> count, with raw absolute paths, into the schema's list, merging entries
-    that normalise to the same path. roar's own files (shards, the shim, runtime trees) are left out."""
+def _columns(chunk):
+    if isinstance(chunk, tuple):  # drain_columns(): already (ops, paths, dests, counts)
+        return chunk
+    return tuple(map(list, zip(*chunk))) if chunk else ([], [], [], [])
+
+
+def normalise_files(chunks, own_dirs, unique=False):
+    """Drained file events (lists of (op, path, dest, count) rows, or column tuples) with raw absolute
+    paths -> columns (ops, paths, dests, counts): paths normalised, duplicate (op, path, dest)
+    merged, and roar's own files (shards, the shim, runtime trees) left out.
+
+    Written for the 20,000-file loop: the checks run over all paths at once (joined into one
+    string, or in C loops), and only a list that needs it pays for os.path.normpath or a merge.
+    unique=True: the caller knows no (op, path, dest) repeats (one drain of the native runtime)."""
+    cols = [_columns(c) for c in chunks]
+    if len(cols) == 1:
+        ops, paths, dests, counts = cols[0]
+    else:
+        ops, paths, dests, counts = ([x for c in cols for x in c[i]] for i in range(4))
+    if not paths:
+        return [], [], [], []
+    joined = "\0".join(paths) + "\0"
+    prefixes = tuple(d.rstrip("/") + "/" for d in own_dirs if d)
+    if dests.count(None) != len(dests):
+        joined += "\0".join([d for d in dests if d is not None]) + "\0"
+    clean = not ("//" in joined or "/\0" in joined or ("/." in joined and any(s in joined for s in ("/./", "/../", "/.\0", "/..\0"))))
+    marked = "\0" + joined
+    own = any("\0" + p in marked for p in prefixes)
+    unique = (unique and len(cols) == 1) or len(set(paths)) == len(paths)
+    if clean and unique:
+        if not own:
+            return ops, paths, dests, counts
+        keep = [not p.startswith(prefixes) for p in paths]
+        return tuple([x for x, k in zip(col, keep) if k] for col in (ops, paths, dests, counts))
+    if clean:
+        return _merge_duplicates(ops, paths, dests, counts, prefixes if own else None)
+    # rare: a path to normalise (a/./b, a//b, a/../b)
     normpath = os.path.normpath
     out = {}
-    prefixes = tuple(d.rstrip("/") + "/" for d in own_dirs if d)
-    for (op, path, dest), count in files.items():
+    for op, path, dest, count in zip(ops, paths, dests, counts):
         path = normpath(path)
         if path.startswith(prefixes):
             continue
-        dest = normpath(dest) if dest is not None else None
-        key = (op, path, dest)
+        key = (op, path, normpath(dest) if dest is not None else None)
         out[key] = out.get(key, 0) + count
-    return [{"op": op, "path": path, "dest": dest, "count": count} for (op, path, dest), count in out.items()]
+    return [k[0] for k in out], [k[1] for k in out], [k[2] for k in out], list(out.values())
+
+
+def _merge_duplicates(ops, paths, dests, counts, prefixes):
+    """Merge repeated (op, path, dest) entries (every run has a few: CPython opens the main script
+    twice) with C loops over all entries; only entries whose path repeats are looked at in Python."""
+    from itertools import compress
+
+    from _operator import methodcaller
+
+    from .recorder import _count_elements
+
+    n = len(paths)
+    tally = {}
+    _count_elements(tally, paths)  # str hashes are cached: cheap
+    repeated = {p for p, c in tally.items() if c > 1}
+    keep = [True] * n
+    first = {}
+    counts = list(counts)
+    for i in compress(range(n), map(repeated.__contains__, paths)):
+        key = (ops[i], paths[i], dests[i])
+        j = first.get(key)
+        if j is None:
+            first[key] = i
+        else:
+            counts[j] += counts[i]
+            keep[i] = False
+    if prefixes:
+        for i in compress(range(n), map(methodcaller("startswith", prefixes), paths)):
+            keep[i] = False
+    return tuple(list(compress(col, keep)) for col in (ops, paths, dests, counts))
+
+
+def _string_encoder():
+    try:
+        from _json import encode_basestring_ascii  # C; `json` itself would import re
+
+        return encode_basestring_ascii
+    except ImportError:
+        from .jsonwrite import _quote
+
+        return _quote
+
+
+def render_files(columns):
+    """The shard's `files` array, from columns (ops, paths, dests, counts), as JSON text: the same
+    text as json.dumps of its objects with separators (",", ":") (ASCII only).
+
+    Paths are escaped in one call on their NUL-joined text where possible, and each run of entries
+    with the same op, dest and count is emitted with one str.join."""
+    ops, paths, dests, counts = columns
+    if not paths:
+        return "[]"
+    quote = _string_encoder()
+    joined = "\0".join(paths)
+    if "\\" not in joined:
+        escaped = quote(joined)[1:-1].split("\\u0000")  # a path cannot hold NUL; no backslash to fake one
+    else:
+        escaped = [quote(p)[1:-1] for p in paths]
+    n = len(paths)
+    if ops.count(ops[0]) == n and dests.count(None) == n and counts.count(counts[0]) == n:
+        runs = [((ops[0], None, counts[0]), n)]  # the dataset loop: one run
+    else:
+        from itertools import groupby
+
+        runs = [(key, len(list(run))) for key, run in groupby(zip(ops, dests, counts))]
+    out = []
+    i = 0
+    for (op, dest, count), n in runs:
+        tail = '","dest":%s,"count":%d}' % ("null" if dest is None else quote(dest), count)
+        out.append('{"op":"%s","path":"' % op + (tail + ',{"op":"%s","path":"' % op).join(escaped[i : i + n]) + tail)
+        i += n
+    return "[" + ",".join(out) + "]"
 
 
 def _text(value):
@@ -90,7 +194,7 @@ def build_shard(state, how, code, ended_at):
         "started_at": state.started_at,
         "ended_at": ended_at,
         "exit": {"how": how, "code": code},
-        "files": normalise_files(state.files, [state.shard_dir] + _own_dirs(state)),
+        "files": [],  # rendered separately (render_files) and put in by write_shard
         "spawned": spawned,
         "packages": packages,
         "capture": {
@@ -134,24 +238,33 @@ def _minimal_identity():
     }
 
 
-# Above this many file entries the shard is written with the stdlib's C JSON encoder.
-LARGE_SHARD_FILES = 500
+def exit_split(data, how, code):
+    """The shard's bytes before and after its top-level exit object (for the runtime's exit-status
+    fix). Inside a JSON string every quote is escaped, so the first match is the real key."""
+    marker = ('"exit":{"how":"%s","code":%s}' % (how, "null" if code is None else int(code))).encode()
+    i = data.find(marker)
+    if i < 0:
+        raise ValueError("exit object not found in the shard")
+    return data[: i + len('"exit":')], data[i + len(marker) :]
 
 
 def write_shard(state, how, code, ended_at):
-    """Write atomically: a temp file in the same directory, then os.replace. Returns the path."""
+    """Write atomically: a temp file in the same directory, then os.replace. Returns (path, bytes)."""
+    from .jsonwrite import dumps
+
     shard = build_shard(state, how, code, ended_at)
-    if len(shard["files"]) > LARGE_SHARD_FILES:
-        # A dataset loop leaves tens of thousands of entries: the C encoder is ~10x faster than
-        # jsonwrite, and its import cost no longer matters. Same output: ASCII, no NaN (no floats
-        # but the two times).
-        import json
-
-        text = json.dumps(shard, separators=(",", ":"))
-    else:
-        from .jsonwrite import dumps
-
-        text = dumps(shard)
+    try:
+        # the runtime counts in dicts keyed by (op, path, dest): one drain of it has no repeats
+        unique = state.backend == "native" and all(isinstance(c, tuple) for c in state.files)
+        files = render_files(normalise_files(state.files, [state.shard_dir] + _own_dirs(state), unique))
+    except Exception as e:
+        shard["capture"]["errors"].append({"where": "files", "message": "%s: %s" % (type(e).__name__, e)})
+        files = "[]"
+    text = dumps(shard)
+    # "files" follows "exit" and scalars only, and an unescaped quote cannot occur inside a string
+    marker = ',"files":[],'
+    i = text.index(marker)
+    text = text[: i + 9] + files + text[i + 11 :]
     data = text.encode("utf-8", "surrogateescape")
     token = os.urandom(6).hex()
     final = os.path.join(state.shard_dir, "shard-%d-%s.json" % (state.pid, token))
@@ -172,4 +285,4 @@ def write_shard(state, how, code, ended_at):
         except OSError:
             pass
         raise
-    return final
+    return final, data
