@@ -1,6 +1,6 @@
-import { buildGraph, type PipelineGraph, topoOrder } from "./graph.js";
-import type { JobNode, Snapshot } from "./snapshot.js";
-import { computeStaleness, type DiskCheck, describeReason, type RecordedHash } from "./staleness.js";
+import type { IndexedDiskCheck, RecordedHash } from "./disk-check.js";
+import { hashAt, type LineageModel, pathAt, splitJoined } from "./lineage-model.js";
+import { computeStaleness, describeReason } from "./staleness.js";
 
 export type StepState = "active" | "stale" | "superseded";
 export type ArtifactState = "current" | "modified" | "missing";
@@ -42,170 +42,110 @@ export interface DagData {
 }
 
 export interface DagOptions {
-  /** Include superseded runs as steps of state "superseded". */
-  expanded?: boolean;
   /** Only stale steps (artifacts: only those a stale step reads or writes). */
   staleOnly?: boolean;
-  /** Build the artifact list (needs a snapshot loaded `withOutputs` and `withHashes`). */
+  /** Build the artifact list (needs a model built with its artifacts). */
   artifacts?: boolean;
 }
 
-/** One file of the current pipeline before its disk check (see collectArtifacts). */
-export interface ArtifactEntry {
-  path: string;
-  hash: string;
-  /** Step / job id of its current writer; null / -1 for a source file. */
-  producer: number | null;
-  producerId: number;
-  /** Unique, ascending. */
-  consumers: number[];
-  terminal: boolean;
-  /** When the recorded content was written (producer) or last read (source), unix ms. */
-  recordedAt: number;
+function dependencySteps(m: LineageModel, i: number): number[] {
+  const from = m.depStart[i]!;
+  const to = m.depStart[i + 1]!;
+  if (from === to) return [];
+  if (to - from === 1) return [m.step[m.depIndex[from]!]!];
+  const steps = new Set<number>();
+  for (let k = from; k < to; k++) steps.add(m.step[m.depIndex[k]!]!);
+  return [...steps].sort((a, b) => a - b);
 }
 
-export function buildDagData(
-  snapshot: Snapshot,
-  disk: DiskCheck,
-  recordedHash: RecordedHash,
-  options: DagOptions = {},
-): DagData {
-  const graph = buildGraph(snapshot, { includeSuperseded: options.expanded });
-  return buildDagDataFromGraph(
-    graph,
-    topoOrder(graph),
-    options.artifacts ? collectArtifacts(snapshot, graph) : [],
-    disk,
-    recordedHash,
-    options,
-  );
+function consumerSteps(m: LineageModel, file: number): number[] {
+  const from = m.consumerStart[file]!;
+  const to = m.consumerStart[file + 1]!;
+  if (from === to) return [];
+  if (to - from === 1) return [m.consumerStep[from]!];
+  return Array.from(m.consumerStep.subarray(from, to));
 }
 
 /**
- * The disk-dependent half of `roar dag`: the graph, its order and the artifact list only depend on
- * the store, so they can come from a cache (see model-cache.ts); staleness and artifact states are
- * always computed from the disk now.
+ * `roar dag` over a model: the steps in pipeline order, each with its state now, and with
+ * `options.artifacts` every file with its state on disk. A model with its history (addHistory)
+ * shows the superseded runs too, as steps of state "superseded".
  */
-export function buildDagDataFromGraph(
-  graph: PipelineGraph,
-  order: readonly JobNode[],
-  artifactEntries: readonly ArtifactEntry[],
-  disk: DiskCheck,
+export function buildDagData(
+  m: LineageModel,
+  disk: IndexedDiskCheck,
   recordedHash: RecordedHash,
   options: DagOptions = {},
 ): DagData {
-  const stale = computeStaleness(graph, disk, recordedHash);
+  const { data, artifacts } = buildDag(m, disk, recordedHash, options);
+  if (options.artifacts) data.artifacts = [...artifacts()];
+  return data;
+}
+
+/**
+ * buildDagData with the artifact list left out of `data` and given as a generator instead, so a
+ * writer can check and print 100,000 files one by one (`roar dag --format json`) instead of
+ * holding them all.
+ */
+export function buildDag(
+  m: LineageModel,
+  disk: IndexedDiskCheck,
+  recordedHash: RecordedHash,
+  options: DagOptions = {},
+): { data: DagData; artifacts: () => Generator<DagArtifact> } {
+  const stale = computeStaleness(m, disk, recordedHash);
+  const n = m.jobId.length;
+  const uids = splitJoined(m.uid, n);
+  const commands = splitJoined(m.command, n);
   const steps: DagStep[] = [];
-  for (const job of order) {
-    const state: StepState =
-      job.supersededBy !== null ? "superseded" : stale.has(job.id) ? "stale" : "active";
-    if (options.staleOnly && state !== "stale") continue;
+  for (const i of m.order) {
+    const reasons = stale.get(i);
+    if (options.staleOnly && !reasons) continue;
     steps.push({
-      step: job.step,
-      uid: job.uid,
-      command: job.command,
-      state,
-      dependencies: dependencySteps(graph, job.id),
-      consumed: job.consumed,
-      produced: job.produced,
-      reasons: (stale.get(job.id) ?? []).map(describeReason),
+      step: m.step[i]!,
+      uid: uids[i]!,
+      command: commands[i]!,
+      state: i >= m.current ? "superseded" : reasons ? "stale" : "active",
+      dependencies: dependencySteps(m, i),
+      consumed: m.consumed[i]!,
+      produced: m.produced[i]!,
+      reasons: reasons ? reasons.map(describeReason) : [],
     });
   }
-  let current = 0;
-  for (const job of graph.nodes) if (job.supersededBy === null) current++;
+  const staleSteps = options.staleOnly ? new Set([...stale.keys()].map((i) => m.step[i]!)) : null;
   return {
-    summary: { steps: current, stale: stale.size },
-    steps,
-    artifacts: options.artifacts ? checkArtifacts(artifactEntries, graph, disk, stale, options) : [],
+    data: { summary: { steps: m.current, stale: stale.size }, steps, artifacts: [] },
+    artifacts: () => modelArtifacts(m, disk, staleSteps),
   };
 }
 
-function dependencySteps(graph: PipelineGraph, id: number): number[] {
-  const deps = graph.deps.get(id) ?? [];
-  if (deps.length === 0) return [];
-  if (deps.length === 1) return [graph.byId.get(deps[0]!)!.step];
-  return [...new Set(deps.map((d) => graph.byId.get(d)!.step))].sort((a, b) => a - b);
-}
-
-/**
- * Every file the current pipeline reads or writes, sorted by path, without looking at the disk.
- * Needs a snapshot loaded `withOutputs` and `withHashes`.
- */
-export function collectArtifacts(snapshot: Snapshot, graph: PipelineGraph): ArtifactEntry[] {
-  const artifacts = new Map<string, ArtifactEntry>();
-  // Outputs come in job id order: a later writer of the same path holds its current content.
-  for (const out of snapshot.outputs) {
-    const job = graph.byId.get(out.jobId);
-    if (!job) continue;
-    artifacts.set(out.path, {
-      path: out.path,
-      hash: out.hash ?? "",
-      producer: job.step,
-      producerId: job.id,
-      consumers: [],
-      terminal: true,
-      recordedAt: job.endedAt,
-    });
-  }
-  for (const input of snapshot.inputs) {
-    const job = graph.byId.get(input.jobId);
-    if (!job || job.supersededBy !== null) continue;
-    let artifact = artifacts.get(input.path);
-    if (!artifact) {
-      artifact = {
-        path: input.path,
-        hash: input.hash ?? "",
-        producer: null,
-        producerId: -1,
-        consumers: [],
-        terminal: false,
-        recordedAt: job.endedAt,
-      };
-      artifacts.set(input.path, artifact);
-    }
-    if (artifact.producer === job.step) continue;
-    if (artifact.producer === null && input.hash !== undefined) {
-      artifact.hash = input.hash; // a source file: the latest read wins (inputs are in job id order)
-      artifact.recordedAt = job.endedAt;
-    }
-    artifact.consumers.push(job.step);
-    artifact.terminal = false;
-  }
-  // The default sort compares UTF-16 code units, as `<` does, at half the cost of a comparator.
-  const list = [...artifacts.keys()].sort().map((p) => artifacts.get(p)!);
-  for (const a of list)
-    if (a.consumers.length > 1) a.consumers = [...new Set(a.consumers)].sort((x, y) => x - y);
-  return list;
-}
-
-/** The artifact list with each file's state on disk now. */
-function checkArtifacts(
-  entries: readonly ArtifactEntry[],
-  graph: PipelineGraph,
-  disk: DiskCheck,
-  stale: Map<number, unknown>,
-  options: DagOptions,
-): DagArtifact[] {
-  const staleSteps = options.staleOnly
-    ? new Set([...stale.keys()].map((id) => graph.byId.get(id)!.step))
-    : null;
-  const list: DagArtifact[] = [];
-  for (const entry of entries) {
+/** The artifact list in path order, each file checked on disk as it is reached. */
+function* modelArtifacts(
+  m: LineageModel,
+  disk: IndexedDiskCheck,
+  staleSteps: Set<number> | null,
+): Generator<DagArtifact> {
+  if (!m.hasArtifacts) throw new Error("lineage model built without its artifacts");
+  const count = m.pathEnd.length;
+  for (let file = 0; file < count; file++) {
+    const producerIndex = m.producer[file]!;
+    const producer = producerIndex === -1 ? null : m.step[producerIndex]!;
+    const consumers = consumerSteps(m, file);
     if (
       staleSteps &&
-      !(entry.producer !== null && staleSteps.has(entry.producer)) &&
-      !entry.consumers.some((c) => staleSteps.has(c))
+      !(producer !== null && staleSteps.has(producer)) &&
+      !consumers.some((c) => staleSteps.has(c))
     )
       continue;
-    const onDisk = disk(entry.path, entry.recordedAt, () => entry.hash);
-    list.push({
-      path: entry.path,
-      hash: entry.hash,
+    const hash = hashAt(m, file);
+    const onDisk = disk(file, m.recordedAt[file]!, () => hash);
+    yield {
+      path: pathAt(m, file),
+      hash,
       state: onDisk === "same" ? "current" : onDisk,
-      producer: entry.producer,
-      consumers: entry.consumers,
-      terminal: entry.terminal,
-    });
+      producer,
+      consumers,
+      terminal: m.terminal[file] === 1,
+    };
   }
-  return list;
 }

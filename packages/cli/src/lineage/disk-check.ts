@@ -2,7 +2,6 @@ import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import type Database from "better-sqlite3";
-import type { DiskCheck, DiskState, RecordedHash } from "./staleness.js";
 
 export interface DiskCheckOptions {
   /** Hash a file's content (BLAKE3 hex). Defaults to a streaming BLAKE3 of the file. */
@@ -14,36 +13,27 @@ const MTIME_MARGIN_MS = 50;
 const MISSING = -1;
 const NOT_A_FILE = -2;
 
-/**
- * The real DiskCheck for a project, cheapest test first: a file not modified since it was recorded
- * (mtime before the job's end) is as recorded, with one stat; otherwise a hash_cache row matching
- * its (dev, ino, size, mtime) gives its hash; a size that differs from the recorded artifact's means
- * modified; only then is the file hashed. Each path is stat-ed and hashed at most once per command,
- * and only its mtime is kept: holding 100,000 Stats objects costs more in GC than the stats.
- */
-export function createDiskCheck(
-  root: string,
-  db: Database.Database,
-  options: DiskCheckOptions = {},
-): DiskCheck {
-  const changed = changedFileCheck(db, options);
-  const mtimes = new Map<string, number>();
-  const absolute = absolutePath(root);
-  return (relPath, recordedAt, recordedHash) => {
-    const abs = absolute(relPath);
-    let mtime = mtimes.get(abs);
-    if (mtime === undefined) {
-      mtime = statMtime(abs);
-      mtimes.set(abs, mtime);
-    }
-    return compare(mtime, recordedAt, () => changed(abs, recordedHash()));
-  };
-}
+/** What is at a path on disk now, compared with one recorded content. */
+export type DiskState = "same" | "modified" | "missing";
 
-/** A DiskCheck for files known by number (0..count-1), as a LineageModel numbers them. */
+/**
+ * Answers "is file number `file` still what was recorded at `recordedAt` (unix ms)?", for files
+ * known by number (0..count-1) as a LineageModel numbers them. The recorded hash is asked for lazily
+ * (`hash()`), only when the file changed since.
+ */
 export type IndexedDiskCheck = (file: number, recordedAt: number, hash: () => string) => DiskState;
 
-/** createDiskCheck for numbered files: the same tests, with the mtimes kept in one typed array. */
+/** The recorded hash of what job `jobId` read (`input`) or wrote (`output`) at `path`. */
+export type RecordedHash = (kind: "input" | "output", jobId: number, path: string) => string;
+
+/**
+ * The real check for a project's files, cheapest test first: a file not modified since it was
+ * recorded (mtime before the job's end) is as recorded, with one stat; otherwise a hash_cache row
+ * matching its (dev, ino, size, mtime) gives its hash; a size that differs from the recorded
+ * artifact's means modified; only then is the file hashed. Each file is stat-ed and hashed at most
+ * once per command, and only its mtime is kept, in one typed array: holding 100,000 Stats objects
+ * costs more in GC than the stats.
+ */
 export function createIndexedDiskCheck(
   root: string,
   db: Database.Database,

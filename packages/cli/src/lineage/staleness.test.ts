@@ -1,32 +1,24 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { chainPipeline, diskCheckFor, fanOutPipeline } from "../test-utils/lineage-pipelines.js";
 import { type FixtureProject, fixtureProject } from "../test-utils/lineage-store.js";
-import { createDiskCheck, recordedHashFromDb } from "./disk-check.js";
-import { buildGraph } from "./graph.js";
-import { loadSnapshot } from "./load-snapshot.js";
-import { computeStaleness } from "./staleness.js";
+import { recordedHashFromDb } from "./disk-check.js";
+import type { LineageModel } from "./lineage-model.js";
+import { addHistory, buildModelFromDb } from "./model-from-db.js";
+import { computeStaleness, describeReason } from "./staleness.js";
 
 let fx: FixtureProject;
 afterEach(() => fx?.close());
 
-function pipeline() {
-  fx = fixtureProject();
-  fx.write("raw.csv", "raw");
-  fx.write("clean.csv", "clean");
-  fx.run("prep", { inputs: ["raw.csv"], outputs: ["clean.csv"] });
-  fx.write("model.pt", "model");
-  fx.run("train", { inputs: ["clean.csv"], outputs: ["model.pt"] });
-  fx.write("metrics.json", "m");
-  fx.run("eval", { inputs: ["model.pt"], outputs: ["metrics.json"] });
-  fx.write("report.md", "r");
-  fx.run("report", { inputs: ["raw.csv"], outputs: ["report.md"] });
-}
+const pipeline = () => {
+  fx = chainPipeline();
+};
 
-function staleSteps() {
-  const graph = buildGraph(loadSnapshot(fx.db));
-  const stale = computeStaleness(graph, createDiskCheck(fx.root, fx.db), recordedHashFromDb(fx.db));
-  return new Map([...stale].map(([id, reasons]) => [graph.byId.get(id)!.step, reasons]));
+/** Stale steps and why, by step number, in the order computeStaleness found them. */
+function staleSteps(model: LineageModel = buildModelFromDb(fx.db)) {
+  const stale = computeStaleness(model, diskCheckFor(fx, model), recordedHashFromDb(fx.db));
+  return new Map([...stale].map(([i, reasons]) => [model.step[i]!, reasons]));
 }
 
 describe("computeStaleness", () => {
@@ -76,6 +68,26 @@ describe("computeStaleness", () => {
     expect([...stale.keys()].sort()).toEqual([1, 2, 3, 4]);
   });
 
+  it("reaches a fixpoint: reasons in the order found, each stale upstream step named once", () => {
+    fx = fanOutPipeline();
+    fx.write("report.md", "r");
+    fx.run("report", { inputs: ["merged.pt", "ma.pt", "raw.csv"], outputs: ["report.md"] });
+    fx.write("raw.csv", "raw v2");
+    const stale = staleSteps();
+    // The steps that read raw.csv first, then breadth first from them.
+    expect([...stale.keys()]).toEqual([1, 5, 2, 3, 4]);
+    expect(stale.get(1)).toEqual([{ kind: "input-modified", path: "raw.csv" }]);
+    expect(stale.get(4)).toEqual([
+      { kind: "upstream-stale", step: 2 },
+      { kind: "upstream-stale", step: 3 },
+    ]);
+    expect(stale.get(5)).toEqual([
+      { kind: "input-modified", path: "raw.csv" },
+      { kind: "upstream-stale", step: 2 },
+      { kind: "upstream-stale", step: 4 },
+    ]);
+  });
+
   it("trusts the hash cache when the file's identity is unchanged", () => {
     pipeline();
     const abs = path.join(fx.root, "model.pt");
@@ -94,32 +106,38 @@ describe("computeStaleness", () => {
     fx.run("bump", { inputs: ["counter.txt"], outputs: ["counter.txt"] });
     expect(staleSteps().size).toBe(0);
   });
+
+  it("never marks a superseded run stale, even downstream of a stale step", () => {
+    pipeline();
+    fx.write("metrics.json", "m2");
+    fx.run("eval", { inputs: ["model.pt"], outputs: ["metrics.json"] }); // the first eval is history now
+    fx.write("raw.csv", "edited by hand"); // prep is stale, and everything after it
+    const model = addHistory(fx.db, buildModelFromDb(fx.db));
+    expect(model.jobId.length).toBe(5);
+    expect(model.current).toBe(4);
+    // The old eval depends on train (which wrote exactly what it read), and train is stale.
+    const oldEval = 4;
+    expect(
+      Array.from(model.depIndex.subarray(model.depStart[oldEval]!, model.depStart[oldEval + 1]!)),
+    ).toEqual([1]);
+    const stale = staleSteps(model);
+    expect([...stale.keys()]).toEqual([1, 4, 2, 3]);
+    expect(computeStaleness(model, diskCheckFor(fx, model), recordedHashFromDb(fx.db)).has(oldEval)).toBe(
+      false,
+    );
+    expect(stale).toEqual(staleSteps());
+  });
 });
 
-describe("createDiskCheck", () => {
-  it("takes a file untouched since well before the job ended as recorded, without hashing it", () => {
-    fx = fixtureProject();
-    fx.write("old.txt", "old");
-    const hashFile = () => {
-      throw new Error("hashed");
-    };
-    const check = createDiskCheck(fx.root, fx.db, { hashFile });
-    expect(check("old.txt", Date.now() + 60_000, () => "whatever")).toBe("same");
-    expect(check("gone.txt", Date.now(), () => "whatever")).toBe("missing");
-  });
-
-  it("hashes a file changed after the job and compares content, not only size", () => {
-    fx = fixtureProject();
-    fx.write("new.txt", "abc");
-    let hashed = 0;
-    const check = createDiskCheck(fx.root, fx.db, {
-      hashFile: () => {
-        hashed++;
-        return "h-now";
-      },
-    });
-    expect(check("new.txt", Date.now() - 60_000, () => "h-then")).toBe("modified");
-    expect(check("new.txt", Date.now() - 60_000, () => "h-now")).toBe("same");
-    expect(hashed).toBe(1);
+describe("describeReason", () => {
+  it("says each reason in one plain sentence", () => {
+    expect(describeReason({ kind: "upstream-changed", path: "a.csv", step: 1 })).toBe(
+      "a.csv changed: @1 re-ran with other output",
+    );
+    expect(describeReason({ kind: "input-modified", path: "a.csv" })).toBe(
+      "a.csv was modified since it was read",
+    );
+    expect(describeReason({ kind: "input-missing", path: "a.csv" })).toBe("a.csv is missing");
+    expect(describeReason({ kind: "upstream-stale", step: 7 })).toBe("depends on stale @7");
   });
 });

@@ -1,6 +1,6 @@
-import { buildGraph, type PipelineGraph, topoOrder } from "./graph.js";
-import type { JobNode, Snapshot } from "./snapshot.js";
-import { computeStaleness, type DiskCheck, describeReason, type RecordedHash } from "./staleness.js";
+import type { IndexedDiskCheck, RecordedHash } from "./disk-check.js";
+import { hashAt, type LineageModel, pathAt, splitJoined } from "./lineage-model.js";
+import { computeStaleness, describeReason } from "./staleness.js";
 
 /** `roar status --json`. Stable. */
 export interface StatusData {
@@ -13,65 +13,54 @@ export interface StatusData {
   rerun: { step: number; command: string; cwd: string }[];
 }
 
-/** The current writer of a path: whose content `roar status` compares the file on disk with. */
-export interface WrittenPath {
-  path: string;
-  jobId: number;
-  hash?: string;
-}
-
-/** Needs a snapshot loaded `withOutputs`. */
-export function buildStatusData(snapshot: Snapshot, disk: DiskCheck, recordedHash: RecordedHash): StatusData {
-  const graph = buildGraph(snapshot);
-  // The current content of each path is its latest current writer's (outputs are in job id order).
-  const writer = new Map<string, WrittenPath>();
-  for (const out of snapshot.outputs) writer.set(out.path, out);
-  return buildStatusDataFromGraph(graph, topoOrder(graph), writer.values(), disk, recordedHash);
-}
-
-/** The disk-dependent half of `roar status`, over a graph that may come from a cache. */
-export function buildStatusDataFromGraph(
-  graph: PipelineGraph,
-  order: readonly JobNode[],
-  written: Iterable<WrittenPath>,
-  disk: DiskCheck,
+/**
+ * `roar status` over a model of the current runs: the outputs changed on disk, the stale steps and
+ * what to re-run, in pipeline order.
+ */
+export function buildStatusData(
+  m: LineageModel,
+  disk: IndexedDiskCheck,
   recordedHash: RecordedHash,
 ): StatusData {
-  const stale = computeStaleness(graph, disk, recordedHash);
+  if (!m.hasArtifacts) throw new Error("lineage model built without its artifacts");
+  const stale = computeStaleness(m, disk, recordedHash);
   const changedOutputs: StatusData["changedOutputs"] = [];
-  const rerunIds = new Set<number>(stale.keys());
-  for (const out of written) {
-    const job = graph.byId.get(out.jobId);
-    if (!job) continue;
-    const state = disk(out.path, job.endedAt, () => out.hash ?? recordedHash("output", out.jobId, out.path));
+  const rerun = new Set<number>(stale.keys());
+  const count = m.pathEnd.length;
+  for (let file = 0; file < count; file++) {
+    const producer = m.producer[file]!;
+    if (producer === -1) continue;
+    const state = disk(file, m.recordedAt[file]!, () => hashAt(m, file));
     if (state === "same") continue;
-    changedOutputs.push({ path: out.path, state, step: job.step });
+    changedOutputs.push({ path: pathAt(m, file), state, step: m.step[producer]! });
     // A missing output is restored by its producer; a modified one was likely edited on purpose,
     // so only its consumers (already stale) need to run again.
-    if (state === "missing") rerunIds.add(job.id);
+    if (state === "missing") rerun.add(producer);
   }
   changedOutputs.sort((a, b) => a.step - b.step || (a.path < b.path ? -1 : 1));
+  const n = m.jobId.length;
   const staleSteps: StatusData["staleSteps"] = [];
-  const rerun: StatusData["rerun"] = [];
-  for (const job of order) {
-    const reasons = stale.get(job.id);
-    if (reasons)
-      staleSteps.push({
-        step: job.step,
-        uid: job.uid,
-        command: job.command,
-        reasons: reasons.map(describeReason),
-      });
-    if (rerunIds.has(job.id)) rerun.push(rerunEntry(job));
+  const toRerun: StatusData["rerun"] = [];
+  if (stale.size > 0 || rerun.size > 0) {
+    const uids = splitJoined(m.uid, n);
+    const commands = splitJoined(m.command, n);
+    const cwds = splitJoined(m.cwd, n);
+    for (const i of m.order) {
+      const reasons = stale.get(i);
+      if (reasons)
+        staleSteps.push({
+          step: m.step[i]!,
+          uid: uids[i]!,
+          command: commands[i]!,
+          reasons: reasons.map(describeReason),
+        });
+      if (rerun.has(i)) toRerun.push({ step: m.step[i]!, command: commands[i]!, cwd: cwds[i]! });
+    }
   }
   return {
     upToDate: changedOutputs.length === 0 && staleSteps.length === 0,
     changedOutputs,
     staleSteps,
-    rerun,
+    rerun: toRerun,
   };
-}
-
-function rerunEntry(job: JobNode) {
-  return { step: job.step, command: job.command, cwd: job.cwd };
 }

@@ -1,9 +1,8 @@
-import { buildDagData, type DagData } from "../lineage/dag-data.js";
-import { createDiskCheck, createIndexedDiskCheck, recordedHashFromDb } from "../lineage/disk-check.js";
+import { buildDag, buildDagData, type DagData } from "../lineage/dag-data.js";
+import { createIndexedDiskCheck, recordedHashFromDb } from "../lineage/disk-check.js";
 import { pathAt } from "../lineage/lineage-model.js";
-import { loadSnapshot } from "../lineage/load-snapshot.js";
 import { loadLineageModel, modelCachePath } from "../lineage/model-cache.js";
-import { modelDag, modelDagData } from "../lineage/model-queries.js";
+import { addHistory } from "../lineage/model-from-db.js";
 import { requireProject } from "../project/find-root.js";
 import { openDatabase } from "../store/open-database.js";
 import { renderDagDot, renderDagMermaid, renderDagText } from "../views/dag.js";
@@ -31,25 +30,20 @@ export async function dagQuery(flags: DagFlags, out: QueryOutput): Promise<DagDa
   try {
     // The artifact list costs a look at every tracked file: only when it is shown.
     const artifacts = flags.artifacts || flags.format === "json" || out.json;
-    const options = { expanded: flags.expanded, staleOnly: flags["stale-only"], artifacts };
-    if (flags.expanded) {
-      // History is rarely asked for: built from the store each time, not cached.
-      const snapshot = loadSnapshot(db, {
-        includeSuperseded: true,
-        withOutputs: artifacts,
-        withHashes: artifacts,
-      });
-      data = buildDagData(snapshot, createDiskCheck(project.root, db), recordedHashFromDb(db), options);
-    } else {
-      const model = loadLineageModel(db, { cacheFile: modelCachePath(project.roarDir), artifacts });
-      const disk = createIndexedDiskCheck(project.root, db, (i) => pathAt(model, i), model.pathEnd.length);
-      if (flags.format === "json" && !out.json) {
-        const dag = modelDag(model, disk, recordedHashFromDb(db), options);
-        await writeChunks(dagJsonChunks(dag.data, dag.artifacts()), process.stdout);
-        return dag.data;
-      }
-      data = modelDagData(model, disk, recordedHashFromDb(db), options);
+    const options = { staleOnly: flags["stale-only"], artifacts };
+    // One read transaction: the history and the (maybe cached) current runs from one state of the store.
+    const model = db.transaction(() => {
+      const current = loadLineageModel(db, { cacheFile: modelCachePath(project.roarDir), artifacts });
+      // History is rarely asked for: added from the store each time, not cached.
+      return flags.expanded ? addHistory(db, current) : current;
+    })();
+    const disk = createIndexedDiskCheck(project.root, db, (i) => pathAt(model, i), model.pathEnd.length);
+    if (flags.format === "json" && !out.json) {
+      const dag = buildDag(model, disk, recordedHashFromDb(db), options);
+      await writeChunks(dagJsonChunks(dag.data, dag.artifacts()), process.stdout);
+      return dag.data;
     }
+    data = buildDagData(model, disk, recordedHashFromDb(db), options);
   } finally {
     db.close();
   }

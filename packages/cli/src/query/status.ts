@@ -1,8 +1,7 @@
 import { createIndexedDiskCheck, recordedHashFromDb } from "../lineage/disk-check.js";
 import { pathAt } from "../lineage/lineage-model.js";
 import { loadLineageModel, modelCachePath } from "../lineage/model-cache.js";
-import { modelStatusData } from "../lineage/model-queries.js";
-import type { StatusData } from "../lineage/status-data.js";
+import { buildStatusData, type StatusData } from "../lineage/status-data.js";
 import { requireProject } from "../project/find-root.js";
 import { openDatabase } from "../store/open-database.js";
 import { terminalWidth, useColour } from "../views/format.js";
@@ -17,7 +16,7 @@ export function statusQuery(out: QueryOutput): StatusData {
   try {
     const model = loadLineageModel(db, { cacheFile: modelCachePath(project.roarDir) });
     const disk = createIndexedDiskCheck(project.root, db, (i) => pathAt(model, i), model.pathEnd.length);
-    data = modelStatusData(model, disk, recordedHashFromDb(db));
+    data = buildStatusData(model, disk, recordedHashFromDb(db));
   } finally {
     db.close();
   }
