@@ -38,6 +38,24 @@ describe("roar run records the interpreter that ran", () => {
     expect(shown.job.pythons.map((x) => x.version)).toEqual([version]);
   });
 
+  it("installs no audit hook when the tracer sees file I/O, and still records what the script read and wrote", (ctx) => {
+    const python = pythons.at(-1);
+    if (!python) return ctx.skip("no local Python");
+    const tracers = p.roar(["run", "--tracer", "preload", "true"]);
+    if (tracers.code !== 0 || !/recorded/.test(tracers.err.toString()))
+      return ctx.skip(`the preload tracer does not run here: ${tracers.err}`);
+    p.write("hooks.py", "import sys\nopen('hooks-in.txt').read()\nopen('hooks-out.txt', 'w').write('x')\n");
+    p.write("hooks-in.txt", "in\n");
+    const r = p.roar(["run", "--tracer", "preload", python, "hooks.py"]);
+    expect(r.code, r.err).toBe(0);
+    const job = p.job();
+    expect((job.pythons as { auditBackend: string }[]).map((x) => x.auditBackend)).toEqual(["none"]);
+    expect(job.inputs).toEqual(expect.arrayContaining(["hooks.py", "hooks-in.txt"]));
+    expect(job.outputs).toEqual(["hooks-out.txt"]);
+    const show = p.roar(["show", `@${job.step}`]);
+    expect(show.stdout.toString()).toContain("audit hook: off (the tracer sees file I/O)");
+  });
+
   it("records both Pythons of a bash script that runs two of them", (ctx) => {
     const two = [...new Map(pythons.map((x) => [versionOf(x), x])).values()].slice(0, 2);
     if (two.length < 2) return ctx.skip("needs two different local Python versions");
@@ -60,7 +78,8 @@ describe("roar run records the interpreter that ran", () => {
       "parent.py",
       `import subprocess\nsubprocess.run([${JSON.stringify(two[1])}, "ident.py"], check=True)\n`,
     );
-    const r = p.roar(["run", two[0]!, "parent.py"]);
+    // The python tracer: the shim's audit hook is the file capture, so each Python needs its runtime.
+    const r = p.roar(["run", "--tracer", "python", two[0]!, "parent.py"]);
     expect(r.code, r.err).toBe(0);
     expect(r.err).not.toContain("native runtime not used");
     const procs = p.job().pythons as { version: string; auditBackend: string }[];

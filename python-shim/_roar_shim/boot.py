@@ -42,6 +42,8 @@ class ShimState:
         self.shard_dir = shard_dir
         self.job_id = os.environ.get("ROAR_JOB_ID") or None
         self.runtime_expected = os.environ.get("ROAR_RUNTIME_EXPECTED") == "1"
+        # ROAR_FILE_AUDIT=0: the job's tracer captures file I/O; the shim records identity only.
+        self.file_audit = os.environ.get("ROAR_FILE_AUDIT") != "0"
         self.runtime_dirs = []
         self.sys_path_skipped = []
         self.recorder = None
@@ -105,8 +107,11 @@ def start(shim_dir):
     state.gate_reason = result.reason
     state.runtime_path = result.runtime_path
 
+    # Without file audit (the CLI's preload or strace tracer sees this process's file I/O below
+    # Python) no audit hook is installed at all, so Python code runs as without roar; the runtime
+    # stays loaded for its exact exit status.
     recorder = result.module
-    if recorder is not None:
+    if state.file_audit and recorder is not None:
         try:
             recorder.install()
             state.backend = "native"
@@ -116,7 +121,7 @@ def start(shim_dir):
             state.gate_outcome = "import-error"
             state.gate_reason = "install() failed: %s" % (e,)
             recorder = None
-    if recorder is None:
+    if recorder is None and state.file_audit:
         try:
             from .recorder import PythonRecorder
 
@@ -128,7 +133,7 @@ def start(shim_dir):
             recorder = None
     state.recorder = recorder
 
-    if state.gate_outcome != "native" and state.runtime_expected and os.environ.get("ROAR_GATE_WARNED") != "1":
+    if state.gate_outcome != "native" and state.runtime_expected and state.file_audit and os.environ.get("ROAR_GATE_WARNED") != "1":
         os.environ["ROAR_GATE_WARNED"] = "1"
         try:
             final = gate.GateResult(None, state.gate_outcome, state.gate_reason, state.runtime_path)

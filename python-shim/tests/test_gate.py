@@ -107,6 +107,24 @@ class GateProcessTest(ShimTestCase):
         written = {p for s in shards for op, p, _ in self.files_of(s) if op == "write"}
         self.assertEqual(written, {os.path.join(self.work, "f.txt"), os.path.join(self.work, "g.txt")})
 
+    def test_no_audit_hook_and_no_warning_when_the_tracer_sees_file_io(self):
+        tree = os.path.join(self.tmp, "tree")
+        touch(tree, "_roar_runtime" + FOREIGN_SUFFIX)
+        code = (
+            "import sys\n"
+            "seen = []\n"
+            "sys.addaudithook(lambda e, a: seen.append(e) if e == 'open' else None)\n"
+            "open('f.txt', 'w').close()\n"
+            "print(seen)\n"
+        )
+        env = {"ROAR_RUNTIME_PYTHONPATH": tree, "ROAR_RUNTIME_EXPECTED": "1", "ROAR_FILE_AUDIT": "0"}
+        run = self.run_py(code, env=env)
+        self.assertEqual((run.returncode, run.stdout, run.stderr), (0, b"['open']\n", b""))
+        shard = run.shard()
+        self.assertEqual(shard["capture"]["audit_backend"], "none")
+        self.assertEqual(self.files_of(shard), [])
+        self.assertEqual(shard["python_version"], __import__("platform").python_version())
+
     def test_no_warning_unless_runtime_expected(self):
         tree = os.path.join(self.tmp, "tree")
         touch(tree, "_roar_runtime" + FOREIGN_SUFFIX)

@@ -33,4 +33,11 @@ describe("runEnv", () => {
     expect(env.ROAR_RUNTIME_PYTHONPATH).toBeUndefined();
     expect(env.ROAR_RUNTIME_EXPECTED).toBeUndefined();
   });
+  it("drops an outer roar's ROAR_FILE_AUDIT: each job's tracer decides", () => {
+    const env = runEnv(
+      { ROAR_FILE_AUDIT: "0" },
+      { shimDir: "/shim", shardDir: "/s", jobId: "j", runtimePath: null, runtimeExpected: false },
+    );
+    expect(env.ROAR_FILE_AUDIT).toBeUndefined();
+  });
 });

@@ -21,6 +21,7 @@ export function runEnv(base: NodeJS.ProcessEnv, input: RunEnvInput): NodeJS.Proc
   delete env.ROAR_GATE_WARNED;
   delete env.ROAR_RUNTIME_PYTHONPATH;
   delete env.ROAR_RUNTIME_EXPECTED;
+  delete env.ROAR_FILE_AUDIT;
   const existing = (base.PYTHONPATH ?? "")
     .split(path.delimiter)
     .filter((p) => p !== "" && p !== input.shimDir);
@@ -33,3 +34,10 @@ export function runEnv(base: NodeJS.ProcessEnv, input: RunEnvInput): NodeJS.Proc
   if (input.runtimeExpected) env.ROAR_RUNTIME_EXPECTED = "1";
   return env;
 }
+
+/**
+ * Added by a tracer that sees every process's file I/O below Python (preload, strace): the shim
+ * then installs no audit hook and records identity and packages only, so Python code pays nothing
+ * for file capture twice.
+ */
+export const TRACER_SEES_FILE_IO = { ROAR_FILE_AUDIT: "0" } as const;

@@ -70,7 +70,7 @@ export function shardNotes(merged: Pick<MergedJob, "processes" | "errors">): {
       `${dropped} file event(s) were dropped by the shim (over its cap): the file lists may be incomplete`,
     );
   const pure = merged.processes.filter(
-    (p) => p.capture.runtime_expected && p.capture.audit_backend !== "native",
+    (p) => p.capture.runtime_expected && p.capture.audit_backend === "python",
   );
   if (pure.length > 0) {
     const reason = pure[0]!.capture.gate.reason ?? pure[0]!.capture.gate.outcome;

@@ -145,7 +145,8 @@ export function renderJob(data: JobShowData, c: Colours, now: number = Date.now(
       g.gate.outcome && !["native", "ok", "loaded"].includes(g.gate.outcome)
         ? `, runtime gate: ${g.gate.outcome}${g.gate.reason ? ` (${g.gate.reason})` : ""}`
         : "";
-    env.push(["", c.dim(`audit hook: ${g.auditBackend}${g.virtualEnv ? ", virtualenv" : ""}${gate}`)]);
+    const hook = g.auditBackend === "none" ? "off (the tracer sees file I/O)" : g.auditBackend;
+    env.push(["", c.dim(`audit hook: ${hook}${g.virtualEnv ? ", virtualenv" : ""}${gate}`)]);
   });
   env.push(["Tracer", j.tracer.backend]);
   if (j.tracer.blindSpots.length > 0) env.push(["", c.dim(`cannot see: ${j.tracer.blindSpots.join("; ")}`)]);

@@ -1,4 +1,5 @@
 import path from "node:path";
+import { TRACER_SEES_FILE_IO } from "../run-env.js";
 import { cachedPreflight, preflightKey } from "./preflight-cache.js";
 import type { PreflightResult, PreparedTrace, TraceContext, TracerBackend } from "./tracer.js";
 
@@ -32,7 +33,7 @@ export const preloadTracer: TracerBackend = {
     await mkdir(logDir, { recursive: true });
     return {
       argv: ctx.argv,
-      env: mod.preloadEnv(logDir, ctx.env),
+      env: { ...mod.preloadEnv(logDir, ctx.env), ...TRACER_SEES_FILE_IO },
       signalTargets: (pid) => [pid],
       blindSpots: [
         "statically linked or setuid programs",

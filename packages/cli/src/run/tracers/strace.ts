@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { findExecutable } from "../find-executable.js";
+import { TRACER_SEES_FILE_IO } from "../run-env.js";
 import { cachedPreflight, preflightKey } from "./preflight-cache.js";
 import type { PreflightResult, PreparedTrace, TraceContext, TracerBackend } from "./tracer.js";
 
@@ -129,7 +130,7 @@ async function prepareStrace(ctx: TraceContext): Promise<PreparedTrace> {
   const logFile = path.join(ctx.workDir, "strace.log");
   return {
     argv: straceArgv(f, logFile, ctx.argv),
-    env: ctx.env,
+    env: { ...ctx.env, ...TRACER_SEES_FILE_IO },
     // strace -o FILE PROG blocks fatal signals itself; the traced command must get them.
     signalTargets: (pid) => childrenOf(pid),
     blindSpots: ["io_uring file operations", "files opened by processes that leave the job's process tree"],
