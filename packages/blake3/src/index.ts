@@ -1,4 +1,5 @@
 export { addonPath, addonTag } from "./addon-path.js";
+export { hashBytes } from "./hash-bytes.js";
 export {
   type FileHash,
   HashFileError,

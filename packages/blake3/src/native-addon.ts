@@ -10,6 +10,8 @@ export interface Addon {
     mode: 0 | 1,
     onProgress?: (bytesDone: number) => void,
   ): Promise<{ hash: string; size: number; threaded: boolean }>;
+  /** BLAKE3 (hex) of bytes, or of a string's UTF-8, on this thread. */
+  hashBytes(data: Uint8Array | string): string;
   info(): { blake3: string; simdDegree: number; threads: number };
 }
 

@@ -1,5 +1,5 @@
 import fs from "node:fs/promises";
-import { Blake3Hasher } from "@napi-rs/blake-hash";
+import { napiBlakeHash } from "./napi-blake-hash.js";
 
 /**
  * Bytes per read; two buffers alternate. Measured (bench/hash.mjs, 2-core EPYC, 1 GiB in page
@@ -26,7 +26,7 @@ export async function streamHashFile(
   if (pair === sharedPair) sharedPair = null;
   let pending: Promise<{ bytesRead: number }> | null = null;
   try {
-    const hasher = new Blake3Hasher();
+    const hasher = new (napiBlakeHash().Blake3Hasher)();
     let size = 0;
     let which = 0;
     pending = handle.read(pair[0], 0, STREAM_CHUNK_BYTES, null);

@@ -1,5 +1,5 @@
 import fs from "node:fs";
-import { blake3 } from "@napi-rs/blake-hash";
+import { hashBytes } from "@roar/blake3";
 import type { Store } from "../store/store.js";
 import { hashFile } from "./hash-file.js";
 
@@ -118,7 +118,7 @@ function hashSmallFile(p: string): { hash: string; size: number; after: Stats } 
       if (n === buf.length) return null;
     }
     const after = fs.fstatSync(fd, { bigint: true });
-    return { hash: blake3(buf.subarray(0, n)).toString("hex"), size: n, after };
+    return { hash: hashBytes(buf.subarray(0, n)), size: n, after };
   } finally {
     fs.closeSync(fd);
   }

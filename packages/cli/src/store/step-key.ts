@@ -1,5 +1,5 @@
 import path from "node:path";
-import { Blake3Hasher } from "@napi-rs/blake-hash";
+import { hashBytes } from "@roar/blake3";
 
 /**
  * The identity of a pipeline step, so a re-run of "the same step" keeps its `@N` and supersedes
@@ -27,7 +27,7 @@ export function stepKey(job: { inputs: string[]; outputs: string[]; argv: string
   const inputs = normaliseSet(job.inputs, true);
   const canonical: Record<string, unknown> = { o: outputs, i: inputs };
   if (outputs.length === 0) canonical.c = commandIdentity(job.argv);
-  return `k1:${new Blake3Hasher().update(JSON.stringify(canonical)).digest("hex").slice(0, 32)}`;
+  return `k1:${hashBytes(JSON.stringify(canonical)).slice(0, 32)}`;
 }
 
 const SOURCE_EXTENSIONS = new Set([
