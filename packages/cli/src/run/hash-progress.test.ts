@@ -41,8 +41,8 @@ describe("hashProgressLine", () => {
     line.onProgress(progress(3e9, 1));
     line.finish();
     expect(writes).toHaveLength(3);
-    expect(writes[0]).toBe("\r\x1b[Kroar: hashing 1/2 files · 2.0 GB of 4.0 GB · 1.3 GB/s");
-    expect(writes[1]).toContain("3.0 GB of 4.0 GB");
+    expect(writes[0]).toBe("\r\x1b[Kroar: hashing 1/2 files · 1.9 GiB of 3.7 GiB · 1.2 GiB/s");
+    expect(writes[1]).toContain("2.8 GiB of 3.7 GiB");
     expect(writes[2]).toBe("\r\x1b[K");
     expect(writes.join("")).not.toContain("\n");
   });
@@ -71,7 +71,7 @@ describe("hashProgressLine", () => {
 describe("describeProgress", () => {
   it("uses readable units", () => {
     expect(describeProgress({ ...progress(1500), bytesTotal: 2_500_000 }, 1)).toBe(
-      "roar: hashing 0/2 files · 1.5 kB of 2.5 MB · 1.5 kB/s",
+      "roar: hashing 0/2 files · 1.5 KiB of 2.4 MiB · 1.5 KiB/s",
     );
   });
 });

@@ -1,4 +1,5 @@
 import type { HashArtifactsProgress } from "../hash/hash-artifacts.js";
+import { humanSize, truncate } from "../views/format.js";
 
 export interface ProgressStream {
   write(chunk: string): unknown;
@@ -42,7 +43,7 @@ export function hashProgressLine(
       if (t - started < delayMs || t - lastDraw < intervalMs) return;
       lastDraw = t;
       const width = Math.max(20, (stream.columns || 80) - 1);
-      stream.write(`\r\x1b[K${describeProgress(p, (t - started) / 1000).slice(0, width)}`);
+      stream.write(`\r\x1b[K${truncate(describeProgress(p, (t - started) / 1000), width)}`);
       drawn = true;
     },
     finish: () => {
@@ -52,15 +53,8 @@ export function hashProgressLine(
   };
 }
 
-/** `roar: hashing 2/5 files · 1.3 of 20.0 GB · 2.1 GB/s` */
+/** `roar: hashing 2/5 files · 1.2 GiB of 18.6 GiB · 2.0 GiB/s` */
 export function describeProgress(p: HashArtifactsProgress, seconds: number): string {
-  const rate = seconds > 0 ? p.bytesDone / seconds : 0;
-  return `roar: hashing ${p.filesDone}/${p.filesTotal} files · ${bytes(p.bytesDone)} of ${bytes(p.bytesTotal)} · ${bytes(rate)}/s`;
-}
-
-function bytes(n: number): string {
-  if (n >= 1e9) return `${(n / 1e9).toFixed(1)} GB`;
-  if (n >= 1e6) return `${(n / 1e6).toFixed(1)} MB`;
-  if (n >= 1e3) return `${(n / 1e3).toFixed(1)} kB`;
-  return `${Math.round(n)} B`;
+  const rate = seconds > 0 ? Math.round(p.bytesDone / seconds) : 0;
+  return `roar: hashing ${p.filesDone}/${p.filesTotal} files · ${humanSize(p.bytesDone)} of ${humanSize(p.bytesTotal)} · ${humanSize(rate)}/s`;
 }
