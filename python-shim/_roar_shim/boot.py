@@ -51,18 +51,16 @@ class ShimState:
         self.gate_outcome = "disabled"
         self.gate_reason = None
         self.runtime_path = None
-        self.errors = []
         self.getframe_unaudited = False
-        # what this process has recorded so far (kept across a failed exec)
-        self.files = []  # one entry per drain: (ops, paths, dests, counts), or a list of rows
-        self.spawned = []
-        self.dropped = 0
+        # A sys.monitoring watch (3.12+) on SystemExit leaving __main__: registrations survive fork.
+        self.unwind_watched = False
         # modules imported before the workload (by site and .pth files) are not the workload's;
         # kept across fork: a fork worker uses what its parent imported
         self.preloaded = frozenset(sys.modules)
         self.reset_process()
 
     def reset_process(self):
+        """What belongs to one process: set at start and again in a fork's child."""
         self.pid = os.getpid()
         self.ppid = os.getppid()
         self.started_at = time.time()
@@ -73,7 +71,11 @@ class ShimState:
         self.exit_how = None  # from sys.exit() in the main thread: a guess (it may be caught)
         self.exit_code = None
         self.unwound_exit = None  # status of a SystemExit seen leaving __main__ (3.12+)
-        self.unwind_watched = False
+        # what this process has recorded so far (kept across a failed exec)
+        self.files = []  # one entry per drain: (ops, paths, dests, counts), or a list of rows
+        self.spawned = []
+        self.dropped = 0
+        self.errors = []
         self.written = None  # path of the shard once written
         self.written_data = None  # its bytes
 
@@ -365,11 +367,6 @@ def _after_fork_in_child():
         return
     try:
         state.reset_process()
-        state.files = []
-        state.spawned = []
-        state.dropped = 0
-        state.errors = []
-        state.unwound_exit = None
         if state.recorder is not None:
             state.recorder.reset()
     except Exception as e:

@@ -171,6 +171,23 @@ class PythonBackendExitTest(ExitStatusCases, ShimTestCase):
         self.assertEqual(run.stdout, b"3 mine\n4 mine\n")
         self.assertEqual(run.shard()["capture"]["audit_backend"], "python")
 
+    @unittest.skipUnless(sys.version_info >= (3, 12), "sys.monitoring is Python 3.12+")
+    def test_a_fork_child_can_claim_the_monitoring_tool_id_roar_holds(self):
+        # sys.monitoring registrations survive fork: the child must still be able to take the id.
+        code = (
+            "import os, sys\n"
+            "pid = os.fork()\n"
+            "if pid == 0:\n"
+            "    sys.monitoring.use_tool_id(4, 'mine')\n"
+            "    print(sys.monitoring.get_tool(4), flush=True)\n"
+            "    os._exit(0)\n"
+            "print(os.waitpid(pid, 0)[1])\n"
+        )
+        bare = self.run_py(code, shim=False)
+        run = self.run_py(code, env=self.env())
+        self.assertEqual((run.returncode, run.stdout, run.stderr), (bare.returncode, bare.stdout, bare.stderr))
+        self.assertEqual(run.stdout, b"mine\n0\n")
+
 
 class NativeBackendExitTest(ExitStatusCases, ShimTestCase):
     backend = "native"
