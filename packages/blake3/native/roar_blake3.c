@@ -19,6 +19,7 @@
 #include <node_api.h>
 
 #include "blake3.c"
+#include "stat_mtimes.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -572,6 +573,11 @@ static napi_value js_info(napi_env env, napi_callback_info info) {
   return result;
 }
 
+// statMtimes(paths, ends, root) => Float64Array: see stat_mtimes.c; on as many threads as hashing.
+static napi_value js_stat_mtimes(napi_env env, napi_callback_info info) {
+  return roar_stat_mtimes(env, info, g_cpus);
+}
+
 NAPI_MODULE_INIT() {
   long cpus = sysconf(_SC_NPROCESSORS_ONLN);
   g_cpus = cpus > 0 ? cpus : 1;
@@ -587,5 +593,7 @@ NAPI_MODULE_INIT() {
   napi_set_named_property(env, exports, "hashBytes", fn);
   napi_create_function(env, "info", NAPI_AUTO_LENGTH, js_info, NULL, &fn);
   napi_set_named_property(env, exports, "info", fn);
+  napi_create_function(env, "statMtimes", NAPI_AUTO_LENGTH, js_stat_mtimes, NULL, &fn);
+  napi_set_named_property(env, exports, "statMtimes", fn);
   return exports;
 }

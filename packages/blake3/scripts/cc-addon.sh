@@ -9,7 +9,7 @@ node_include=$2
 here=$(cd "$(dirname "$0")/.." && pwd)
 v=$here/vendor/blake3
 cc=${CC:-cc}
-srcs="$here/native/roar_blake3.c $v/blake3_dispatch.c $v/blake3_portable.c"
+srcs="$here/native/roar_blake3.c $here/native/stat_mtimes.c $v/blake3_dispatch.c $v/blake3_portable.c"
 defs=""
 case "$(uname -m)" in
   x86_64 | amd64)

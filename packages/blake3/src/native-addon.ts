@@ -13,6 +13,8 @@ export interface Addon {
   /** BLAKE3 (hex) of bytes, or of a string's UTF-8, on this thread. */
   hashBytes(data: Uint8Array | string): string;
   info(): { blake3: string; simdDegree: number; threads: number };
+  /** See stat-mtimes.ts; throws when `root` cannot be opened. */
+  statMtimes(paths: string, ends: Int32Array, root: string): Float64Array;
 }
 
 export type NativeStatus =

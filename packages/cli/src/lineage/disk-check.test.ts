@@ -1,11 +1,13 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { type FixtureProject, fixtureProject } from "../test-utils/lineage-store.js";
 import { createIndexedDiskCheck } from "./disk-check.js";
+import { concat } from "./lineage-model.js";
 
 let fx: FixtureProject;
 afterEach(() => fx?.close());
 
-const files = ["old.txt", "gone.txt", "new.txt"];
+const [paths, pathEnd] = concat(["old.txt", "gone.txt", "new.txt"]);
+const files = { paths, pathEnd };
 
 describe("createIndexedDiskCheck", () => {
   it("takes a file untouched since well before the job ended as recorded, without hashing it", () => {
@@ -14,7 +16,7 @@ describe("createIndexedDiskCheck", () => {
     const hashFile = () => {
       throw new Error("hashed");
     };
-    const check = createIndexedDiskCheck(fx.root, fx.db, (i) => files[i]!, files.length, { hashFile });
+    const check = createIndexedDiskCheck(fx.root, fx.db, files, { hashFile });
     expect(check(0, Date.now() + 60_000, () => "whatever")).toBe("same");
     expect(check(1, Date.now(), () => "whatever")).toBe("missing");
   });
@@ -23,7 +25,7 @@ describe("createIndexedDiskCheck", () => {
     fx = fixtureProject();
     fx.write("new.txt", "abc");
     let hashed = 0;
-    const check = createIndexedDiskCheck(fx.root, fx.db, (i) => files[i]!, files.length, {
+    const check = createIndexedDiskCheck(fx.root, fx.db, files, {
       hashFile: () => {
         hashed++;
         return "h-now";
@@ -32,5 +34,24 @@ describe("createIndexedDiskCheck", () => {
     expect(check(2, Date.now() - 60_000, () => "h-then")).toBe("modified");
     expect(check(2, Date.now() - 60_000, () => "h-now")).toBe("same");
     expect(hashed).toBe(1);
+  });
+
+  it("calls a path that is now a directory modified, and one under a file missing, without hashing", () => {
+    fx = fixtureProject();
+    fx.write("data/part.csv", "p");
+    fx.write("flat", "not a directory");
+    const [paths, pathEnd] = concat(["data", "flat/part.csv"]);
+    const check = createIndexedDiskCheck(
+      fx.root,
+      fx.db,
+      { paths, pathEnd },
+      {
+        hashFile: () => {
+          throw new Error("hashed");
+        },
+      },
+    );
+    expect(check(0, Date.now() + 60_000, () => "h")).toBe("modified");
+    expect(check(1, Date.now() + 60_000, () => "h")).toBe("missing");
   });
 });

@@ -77,7 +77,7 @@ export function concat(items: readonly string[]): [string, Int32Array] {
 }
 
 /** Path i of the model. */
-export function pathAt(model: LineageModel, i: number): string {
+export function pathAt(model: Pick<LineageModel, "paths" | "pathEnd">, i: number): string {
   return model.paths.slice(i === 0 ? 0 : model.pathEnd[i - 1]!, model.pathEnd[i]!);
 }
 

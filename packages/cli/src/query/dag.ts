@@ -1,6 +1,5 @@
 import { buildDag, buildDagData, type DagData } from "../lineage/dag-data.js";
 import { createIndexedDiskCheck, recordedHashFromDb } from "../lineage/disk-check.js";
-import { pathAt } from "../lineage/lineage-model.js";
 import { loadLineageModel, modelCachePath } from "../lineage/model-cache.js";
 import { addHistory } from "../lineage/model-from-db.js";
 import { requireProject } from "../project/find-root.js";
@@ -37,7 +36,7 @@ export async function dagQuery(flags: DagFlags, out: QueryOutput): Promise<DagDa
       // History is rarely asked for: added from the store each time, not cached.
       return flags.expanded ? addHistory(db, current) : current;
     })();
-    const disk = createIndexedDiskCheck(project.root, db, (i) => pathAt(model, i), model.pathEnd.length);
+    const disk = createIndexedDiskCheck(project.root, db, model);
     if (flags.format === "json" && !out.json) {
       const dag = buildDag(model, disk, recordedHashFromDb(db), options);
       await writeChunks(dagJsonChunks(dag.data, dag.artifacts()), process.stdout);

@@ -1,5 +1,4 @@
 import { createIndexedDiskCheck, recordedHashFromDb } from "../lineage/disk-check.js";
-import { pathAt } from "../lineage/lineage-model.js";
 import { loadLineageModel, modelCachePath } from "../lineage/model-cache.js";
 import { buildStatusData, type StatusData } from "../lineage/status-data.js";
 import { requireProject } from "../project/find-root.js";
@@ -15,7 +14,7 @@ export function statusQuery(out: QueryOutput): StatusData {
   let data: StatusData;
   try {
     const model = loadLineageModel(db, { cacheFile: modelCachePath(project.roarDir) });
-    const disk = createIndexedDiskCheck(project.root, db, (i) => pathAt(model, i), model.pathEnd.length);
+    const disk = createIndexedDiskCheck(project.root, db, model);
     data = buildStatusData(model, disk, recordedHashFromDb(db));
   } finally {
     db.close();

@@ -1,6 +1,6 @@
 // Small recorded pipelines the lineage tests share, and the disk check they query them with.
 import { createIndexedDiskCheck, type IndexedDiskCheck } from "../lineage/disk-check.js";
-import { type LineageModel, pathAt } from "../lineage/lineage-model.js";
+import type { LineageModel } from "../lineage/lineage-model.js";
 import { type FixtureProject, fixtureProject } from "./lineage-store.js";
 
 /** @1 prep (raw.csv → clean.csv), @2 train (→ model.pt), @3 eval (→ metrics.json), @4 report (raw.csv → report.md). */
@@ -36,5 +36,5 @@ export function fanOutPipeline(): FixtureProject {
 
 /** The real disk check over the model's files, as `roar dag` and `roar status` use it. */
 export function diskCheckFor(fx: FixtureProject, model: LineageModel): IndexedDiskCheck {
-  return createIndexedDiskCheck(fx.root, fx.db, (i) => pathAt(model, i), model.pathEnd.length);
+  return createIndexedDiskCheck(fx.root, fx.db, model);
 }

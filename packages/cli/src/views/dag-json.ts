@@ -67,19 +67,22 @@ export async function writeChunks(chunks: Iterable<string>, stream: NodeJS.Writa
   }
 }
 
-const num = (n: number) => JSON.stringify(n);
+/** A number as JSON.stringify writes it (integers, here: their decimal form), without its call. */
+const num = (n: number) => (Number.isFinite(n) ? String(n) : "null");
 /** Only characters JSON.stringify keeps as they are (no quote, backslash, control character or surrogate). */
 const PLAIN = /^[ !#-[\]-~\u00a0-\ud7ff\ue000-\uffff]*$/;
 // A plain string quoted as it is: three times faster than JSON.stringify for 100,000 paths.
 const str = (s: string) => (PLAIN.test(s) ? `"${s}"` : JSON.stringify(s));
 
 /** A pretty array whose items sit at `indent` + 2 spaces; empty ones stay `[]` as in JSON.stringify. */
-function list(items: readonly unknown[], indent: string): string {
+function list(items: readonly (string | number)[], indent: string): string {
   if (items.length === 0) return "[]";
   const inner = `${indent}  `;
   let out = "[\n";
-  for (let i = 0; i < items.length; i++)
-    out += `${inner}${JSON.stringify(items[i])}${i + 1 < items.length ? ",\n" : "\n"}`;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]!;
+    out += `${inner}${typeof item === "number" ? num(item) : str(item)}${i + 1 < items.length ? ",\n" : "\n"}`;
+  }
   return `${out}${indent}]`;
 }
 
@@ -88,7 +91,7 @@ function stepJson(s: DagStep): string {
       "step": ${num(s.step)},
       "uid": ${str(s.uid)},
       "command": ${str(s.command)},
-      "state": ${str(s.state)},
+      "state": "${s.state}",
       "dependencies": ${list(s.dependencies, "      ")},
       "consumed": ${num(s.consumed)},
       "produced": ${num(s.produced)},
@@ -100,7 +103,7 @@ function artifactJson(a: DagArtifact): string {
   return `    {
       "path": ${str(a.path)},
       "hash": ${str(a.hash)},
-      "state": ${str(a.state)},
+      "state": "${a.state}",
       "producer": ${a.producer === null ? "null" : num(a.producer)},
       "consumers": ${list(a.consumers, "      ")},
       "terminal": ${a.terminal ? "true" : "false"}
