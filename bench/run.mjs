@@ -86,8 +86,20 @@ if (only.includes("startup")) {
   const args = [python, "-c", "pass"];
   const wrapper =
     "const c = require('node:child_process').spawn(process.argv[1], process.argv.slice(2), { stdio: 'inherit' }); c.on('exit', (code) => process.exit(code));";
+  // NODE_EXTRA_CA_CERTS (set in some sandboxes and corporate setups) makes every Node process load
+  // the CA store at start-up, before any of roar's code runs: shown apart so it is not taken for roar.
+  const caCerts = env.NODE_EXTRA_CA_CERTS !== undefined;
   const res = measure([
     { name: "bare", fn: () => run(python, ["-c", "pass"]) },
+    { name: "node -e 0", fn: () => run(process.execPath, ["-e", "0"]) },
+    ...(caCerts
+      ? [
+          {
+            name: "node -e 0, no CA env",
+            fn: () => run(process.execPath, ["-e", "0"], { NODE_EXTRA_CA_CERTS: undefined }),
+          },
+        ]
+      : []),
     // The floor for any Node wrapper: start Node, spawn the command, wait, exit.
     { name: "node spawn-only", fn: () => run(process.execPath, ["-e", wrapper, python, "-c", "pass"]) },
     { name: "roar auto", fn: () => roar(args) },
@@ -95,6 +107,10 @@ if (only.includes("startup")) {
   ]);
   const bare = res.get("bare").ms;
   console.log("\nstartup: python -c pass");
+  if (caCerts) {
+    const ca = res.get("node -e 0").ms - res.get("node -e 0, no CA env").ms;
+    console.log(`  (NODE_EXTRA_CA_CERTS is set: every Node start here pays ≈${ca.toFixed(0)} ms for it)`);
+  }
   for (const [name, { ms, xs }] of res) {
     let line = `  ${name.padEnd(22)} ${fmt(ms)}`;
     if (name !== "bare") line += `  (+${(ms - bare).toFixed(0)} ms, ${(ms / bare).toFixed(2)}×)`;

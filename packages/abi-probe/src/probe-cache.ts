@@ -1,12 +1,12 @@
-import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { PythonIdentity } from "./identity.js";
+import { nameHash } from "./name-hash.js";
 import { PROBE_SCRIPT_VERSION } from "./probe-script.js";
 
 /**
- * One file per probed path, `<cacheDir>/probe-cache/<sha256(path)[:32]>.json`, rather than one
+ * One file per probed path, `<cacheDir>/probe-cache/<nameHash(path)>.json`, rather than one
  * shared JSON: a warm lookup reads one small file however many interpreters are cached, concurrent
  * probes of different interpreters never race on a read-modify-write (each entry is written to a
  * temp file and renamed into place), and a corrupt file costs one re-probe, not the whole cache.
@@ -75,8 +75,7 @@ export function probeCacheKey(executable: string, realpath: string): ProbeCacheK
 }
 
 export function probeCacheFile(cacheDir: string, executable: string): string {
-  const name = createHash("sha256").update(executable).digest("hex").slice(0, 32);
-  return path.join(cacheDir, "probe-cache", `${name}.json`);
+  return path.join(cacheDir, "probe-cache", `${nameHash(executable)}.json`);
 }
 
 /** The cached identity for `key`, or `null` on a miss, a stale entry or an unreadable/corrupt file. */

@@ -1,6 +1,6 @@
-import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { nameHash } from "./name-hash.js";
 import { PROBE_SCRIPT, PROBE_SCRIPT_VERSION } from "./probe-script.js";
 
 const MODULE = "_roar_abi_probe";
@@ -17,7 +17,7 @@ let scriptDirName: string | undefined;
  * next to it; every later cold probe (a new venv, an upgraded interpreter) loads the bytecode.
  */
 export function probeModuleArgs(cacheDir: string): string[] | null {
-  scriptDirName ??= `v${PROBE_SCRIPT_VERSION}-${createHash("sha256").update(PROBE_SCRIPT).digest("hex").slice(0, 12)}`;
+  scriptDirName ??= `v${PROBE_SCRIPT_VERSION}-${nameHash(PROBE_SCRIPT).slice(0, 12)}`;
   const dir = path.join(cacheDir, "probe-script", scriptDirName);
   const file = path.join(dir, `${MODULE}.py`);
   try {

@@ -1,5 +1,4 @@
 import path from "node:path";
-import lockfile from "proper-lockfile";
 import { lockPathFor } from "./cache-root.js";
 
 export interface InstallLock {
@@ -26,6 +25,9 @@ export async function acquireInstallLock(
   key: string,
   options: LockOptions,
 ): Promise<InstallLock | null> {
+  // Loaded only here: proper-lockfile pulls in graceful-fs (which patches fs on load), and the cache
+  // hit that precedes every `roar run` never locks.
+  const { default: lockfile } = await import("proper-lockfile");
   const lockPath = lockPathFor(root, key);
   const deadline = Date.now() + options.waitMs;
   let waited = false;

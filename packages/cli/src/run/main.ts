@@ -64,7 +64,10 @@ export async function runMain(argv: readonly string[], io: Partial<RunIO> = {}):
         // Everything that records (SQLite, hashing, git, shard reading) loads only now, while the
         // child runs: none of it may delay the start of the user's command.
         recorder = import("./record-job.js");
-        session = recorder.then((m) => m.beginRecording(project, cwd));
+        // git is a process of its own: started now, it runs while the recorder's modules load.
+        const git = import("../git/git-state.js").then((m) => m.gitState(cwd));
+        git.catch(() => {}); // awaited through the session
+        session = recorder.then((m) => m.beginRecording(project, cwd, git));
         session.catch(() => {}); // awaited after the child exits; never an unhandled rejection meanwhile
       },
     );

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { mergeProcesses, mergeShards } from "@roar/inject-log";
 import type { RoarConfig } from "../config/keys.js";
 import { shimDir } from "../paths.js";
 import type { Project } from "../project/find-root.js";
@@ -21,10 +22,6 @@ import {
 import { loadStoreGlue, type StoreGlue } from "./store-glue.js";
 import type { PhaseTimer } from "./timing.js";
 
-// This module is imported while the child runs; the shard reader loads then too, not after exit.
-const injectLog = import("@roar/inject-log");
-injectLog.catch(() => {}); // awaited after exit, where a failure is reported
-
 /** Store, git state and the recordability check, started while the child runs. */
 export interface RecordingSession {
   glue: StoreGlue;
@@ -32,11 +29,16 @@ export interface RecordingSession {
   git: JobRecordInput["git"];
 }
 
-export function beginRecording(project: Project, cwd: string): Promise<RecordingSession> {
+export function beginRecording(
+  project: Project,
+  cwd: string,
+  gitStarted?: Promise<JobRecordInput["git"]>,
+): Promise<RecordingSession> {
   return (async () => {
     const glue = await loadStoreGlue();
-    const git = glue.gitState(cwd);
-    glue.checkRecordable(project);
+    const git = gitStarted ?? glue.gitState(cwd);
+    // openStore validates the database the way checkRecordable would: one SQLite open, not two.
+    glue.checkRecordable(project, { database: false });
     const store = glue.openStore(project);
     return { glue, store, git: await git };
   })();
@@ -68,7 +70,6 @@ export async function recordLaunchedJob(
   job: LaunchedJob,
   ctx: RecordContext,
 ): Promise<RecordedSummary> {
-  const { mergeShards, mergeProcesses } = await injectLog;
   const [merged, traced] = await Promise.all([
     mergeShards(job.shardDir).catch((error: Error) =>
       mergeProcesses([], [{ file: job.shardDir, problem: "unreadable", message: error.message }]),

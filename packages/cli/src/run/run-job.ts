@@ -1,13 +1,14 @@
 import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { PythonIdentity } from "@roar/abi-probe";
+import { type PythonIdentity, probePythonDetailed, resolveCommandInterpreter } from "@roar/abi-probe";
+import { cachedRuntimePaths, ensureRuntime, runtimeCacheRoot } from "@roar/runtime-cache";
 import type { RoarConfig } from "../config/keys.js";
 import { RoarError } from "../errors.js";
 import { shimDir } from "../paths.js";
 import type { Project } from "../project/find-root.js";
+import { printRuntimeEvent, runtimeOptionsFromConfig } from "../runtime/runtime-options.js";
 import { findExecutable } from "./find-executable.js";
 import { forwardSignals } from "./forward-signals.js";
 import type { TracerChoiceName } from "./parse-run-argv.js";
@@ -78,31 +79,26 @@ export async function launchJob(input: RunJobInput, whileRunning: () => void): P
   }
   const warnings: string[] = [];
 
-  // Independent steps overlap: module loading is file I/O, and a cold preflight spawns processes.
+  // Independent steps overlap: a cold tracer preflight spawns processes. The probe and runtime
+  // modules are static imports: `roar run` ships as one bundle (tsup.config.ts), where a dynamic
+  // import would be one more file for Node to load before the child starts.
   const requested = input.tracer ?? input.config.tracer.backend;
   const tracerChoice = chooseTracer(requested, executable).catch((error: Error) => ({
     backend: TRACERS.python,
     warnings: [`choosing a tracer failed (${error.message}); capturing Python-level file I/O only`],
   }));
-  const runtimeModules = Promise.all([
-    import("@roar/runtime-cache"),
-    import("../runtime/runtime-options.js"),
-  ]);
-  runtimeModules.catch(() => {});
 
   // Probe (cached: no process on a warm cache) and runtime (a stat on a hit).
-  const probe = await import("@roar/abi-probe");
-  const interpreter = await probe.resolveCommandInterpreter(command, { env, cwd });
+  const interpreter = await resolveCommandInterpreter(command, { env, cwd });
   timer.mark("resolved");
   let identity: PythonIdentity | null = null;
   let runtimePath: string | null = null;
   let runtimeExpected = false;
   if (interpreter) {
-    const probed = await probe.probePythonDetailed(interpreter.executable, { env, cwd });
+    const probed = await probePythonDetailed(interpreter.executable, { env, cwd });
     timer.mark("probed");
     if (probed.identity) {
       identity = probed.identity;
-      const [{ ensureRuntime }, { runtimeOptionsFromConfig, printRuntimeEvent }] = await runtimeModules;
       const { options, warnings: optionWarnings } = runtimeOptionsFromConfig(input.config, env);
       for (const w of optionWarnings) stderr.write(`roar: ${w}\n`);
       try {
@@ -129,14 +125,13 @@ export async function launchJob(input: RunJobInput, whileRunning: () => void): P
   warnings.push(...choice.warnings);
   timer.mark("tracer");
 
-  const uid = randomBytes(6).toString("hex");
+  const uid = jobUid();
   const workDir = makeWorkDir(project, uid);
   const shardDir = path.join(workDir, "shards");
   fs.mkdirSync(shardDir, { recursive: true });
   // Every cached tree, this interpreter's first: a Python that starts a Python of another ABI finds
   // that one's tree too (the shim's gate takes only the exact match).
   if (identity) {
-    const { cachedRuntimePaths, runtimeCacheRoot } = await runtimeModules.then(([m]) => m);
     const others = cachedRuntimePaths(runtimeCacheRoot(env)).filter((p) => p !== runtimePath);
     runtimePath = [runtimePath, ...others].filter((p) => p !== null).join(path.delimiter) || null;
   }
@@ -205,6 +200,20 @@ export async function launchJob(input: RunJobInput, whileRunning: () => void): P
     identity,
     warnings,
   };
+}
+
+/**
+ * 12 hex digits naming the job. Math.random rather than node:crypto: loading that module costs ≈3 ms
+ * before the child starts, and a uid only has to be unique (V8 seeds Math.random per process from
+ * the system's entropy source), never unguessable.
+ */
+export function jobUid(): string {
+  let uid = "";
+  for (let i = 0; i < 2; i++)
+    uid += Math.floor(Math.random() * 0x1000000)
+      .toString(16)
+      .padStart(6, "0");
+  return uid;
 }
 
 /** `.roar/tmp/<uid>/`: the shards, tracer logs and nothing else; removed once the job is recorded. */

@@ -1,15 +1,17 @@
-import type { GitState } from "../git/git-state.js";
-import type { HashArtifactsProgress, HashResult } from "../hash/hash-artifacts.js";
+import { type GitState, gitState } from "../git/git-state.js";
+import { type HashArtifactsProgress, type HashResult, hashArtifacts } from "../hash/hash-artifacts.js";
 import type { Project } from "../project/find-root.js";
-import type { Store } from "../store/store.js";
+import { checkRecordable, openStore, type Store } from "../store/store.js";
 
 /**
- * The CLI core's store, hashing and git, loaded only once the child is running: SQLite, BLAKE3
- * and a git process are not needed before it starts, and every millisecond before it is overhead.
+ * The CLI core's store, hashing and git, loaded only once the child is running (this module is
+ * reached only through record-job.ts, which main.ts imports after the spawn): SQLite, BLAKE3 and a
+ * git process are not needed before it starts, and every millisecond before it is overhead. Static
+ * imports here, so the bundle loads all of it in one step rather than a chain of dynamic imports.
  */
 export interface StoreGlue {
   openStore(project: Project): Store;
-  checkRecordable(project: Project): void;
+  checkRecordable(project: Project, options?: { database?: boolean }): void;
   hashArtifacts(
     absPaths: string[],
     store: Store | null,
@@ -20,15 +22,10 @@ export interface StoreGlue {
 }
 
 export async function loadStoreGlue(): Promise<StoreGlue> {
-  const [store, hash, git] = await Promise.all([
-    import("../store/store.js"),
-    import("../hash/hash-artifacts.js"),
-    import("../git/git-state.js"),
-  ]);
   return {
-    openStore: (project) => store.openStore(project),
-    checkRecordable: store.checkRecordable,
-    hashArtifacts: (paths, s, known, onProgress) => hash.hashArtifacts(paths, s, onProgress, known),
-    gitState: git.gitState,
+    openStore: (project) => openStore(project),
+    checkRecordable,
+    hashArtifacts: (paths, s, known, onProgress) => hashArtifacts(paths, s, onProgress, known),
+    gitState,
   };
 }

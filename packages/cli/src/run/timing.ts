@@ -1,5 +1,3 @@
-import { performance } from "node:perf_hooks";
-
 /**
  * ROAR_TIMING=1: phase timings on stderr, measured from process start (Node's own boot included),
  * so benchmarks can split roar's cost into "before the child starts" and "after it exits".
@@ -9,7 +7,8 @@ export class PhaseTimer {
   constructor(private readonly enabled: boolean) {}
 
   mark(phase: string): void {
-    if (this.enabled) this.marks.push([phase, performance.now()]);
+    // The global `performance` loads perf_hooks on first use: only when timing is on.
+    if (this.enabled) this.marks.push([phase, globalThis.performance.now()]);
   }
 
   report(stream: NodeJS.WritableStream): void {

@@ -1,8 +1,9 @@
 import fs from "node:fs";
 import path from "node:path";
-import Database from "better-sqlite3";
+import type BetterSqlite3 from "better-sqlite3";
 import { RoarError } from "../errors.js";
 import { MIGRATIONS, SCHEMA_VERSION } from "./schema-sql.js";
+import { addonOptions, Database } from "./sqlite-module.js";
 
 const SQLITE_HEADER = Buffer.from("SQLite format 3\0", "latin1");
 const BUSY_TIMEOUT_MS = 10_000;
@@ -69,7 +70,7 @@ export function sniffDatabase(dbPath: string): "missing" | "empty" | "sqlite" {
 }
 
 /** The schema version recorded in an open database; 0 for an empty one. Throws on foreign files. */
-export function readSchemaVersion(db: Database.Database, dbPath: string): number {
+export function readSchemaVersion(db: BetterSqlite3.Database, dbPath: string): number {
   let tables: string[];
   try {
     tables = (
@@ -91,7 +92,7 @@ export function readSchemaVersion(db: Database.Database, dbPath: string): number
   }
 }
 
-function migrate(db: Database.Database, dbPath: string): void {
+function migrate(db: BetterSqlite3.Database, dbPath: string): void {
   const apply = db.transaction(() => {
     // Read the version again under the write lock: two roar processes may open a new project at
     // once, and the second must not re-run what the first just applied.
@@ -135,18 +136,18 @@ function wrapSqliteError(dbPath: string, error: unknown): never {
  * newer files are refused with a RoarError and never written to. Read-only opens of a missing
  * file give an empty in-memory database so query commands work before the first `roar run`.
  */
-export function openDatabase(dbPath: string, options: { readonly?: boolean } = {}): Database.Database {
+export function openDatabase(dbPath: string, options: { readonly?: boolean } = {}): BetterSqlite3.Database {
   const kind = sniffDatabase(dbPath);
   if (options.readonly && kind !== "sqlite") {
-    const mem = new Database(":memory:");
+    const mem = new Database(":memory:", addonOptions);
     migrate(mem, ":memory:");
     return mem;
   }
-  let db: Database.Database | undefined;
+  let db: BetterSqlite3.Database | undefined;
   try {
     if (kind === "sqlite") {
       // Validate through a read-only handle first: nothing is written until we know it is ours.
-      const probe = new Database(dbPath, { readonly: true, fileMustExist: true });
+      const probe = new Database(dbPath, { readonly: true, fileMustExist: true, ...addonOptions });
       let version: number;
       try {
         probe.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
@@ -156,22 +157,22 @@ export function openDatabase(dbPath: string, options: { readonly?: boolean } = {
       }
       if (version > SCHEMA_VERSION) throw new NewerDatabaseError(dbPath, version);
       if (options.readonly && version === SCHEMA_VERSION) {
-        db = new Database(dbPath, { readonly: true, fileMustExist: true });
+        db = new Database(dbPath, { readonly: true, fileMustExist: true, ...addonOptions });
         db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
         return db;
       }
-      db = new Database(dbPath, { fileMustExist: true });
+      db = new Database(dbPath, { fileMustExist: true, ...addonOptions });
       db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
       db.pragma("journal_mode = WAL");
       if (version < SCHEMA_VERSION) migrate(db, dbPath);
       if (options.readonly) {
         db.close();
-        db = new Database(dbPath, { readonly: true, fileMustExist: true });
+        db = new Database(dbPath, { readonly: true, fileMustExist: true, ...addonOptions });
         db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
       }
       return db;
     }
-    db = new Database(dbPath);
+    db = new Database(dbPath, addonOptions);
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     db.pragma("journal_mode = WAL");
     migrate(db, dbPath);
@@ -187,7 +188,7 @@ export function checkDatabase(dbPath: string): void {
   const kind = sniffDatabase(dbPath);
   if (kind !== "sqlite") return;
   try {
-    const probe = new Database(dbPath, { readonly: true, fileMustExist: true });
+    const probe = new Database(dbPath, { readonly: true, fileMustExist: true, ...addonOptions });
     try {
       probe.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
       const version = readSchemaVersion(probe, dbPath);

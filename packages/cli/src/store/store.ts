@@ -178,65 +178,97 @@ function prefixEnd(prefix: string): string {
   return `${prefix}\uffff`;
 }
 
+/** An object whose properties are built by their thunk on first read, then kept. */
+function lazyStatements<T extends Record<string, () => unknown>>(
+  make: T,
+): { readonly [K in keyof T]: ReturnType<T[K]> } {
+  const out = {} as { [K in keyof T]: ReturnType<T[K]> };
+  for (const key of Object.keys(make) as (keyof T)[]) {
+    let made: ReturnType<T[typeof key]> | undefined;
+    Object.defineProperty(out, key, {
+      get: () => {
+        made ??= make[key]!() as ReturnType<T[typeof key]>;
+        return made;
+      },
+    });
+  }
+  return out;
+}
+
 /** Wrap an open database in the Store API (exported for tests and tools that open their own db). */
 export function storeFromDatabase(db: Database.Database): Store {
-  const q = {
-    currentOfKey: db.prepare<[string], { id: number; step: number; uid: string }>(
-      "SELECT id, step, uid FROM jobs WHERE step_key = ? AND superseded_by IS NULL ORDER BY id DESC",
-    ),
-    nextStep: db.prepare<[], number>("SELECT COALESCE(MAX(step), 0) + 1 FROM jobs").pluck(),
-    insertJob: db.prepare(
-      `INSERT INTO jobs (uid, step, step_key, name, argv_json, command, cwd, started_at, duration_ms, exit_code, signal,
+  // Prepared on first use: `roar run` records with seven of these statements, a query reads with a
+  // few others, and preparing all of them up front is a measurable part of opening the store.
+  const q = lazyStatements({
+    currentOfKey: () =>
+      db.prepare<[string], { id: number; step: number; uid: string }>(
+        "SELECT id, step, uid FROM jobs WHERE step_key = ? AND superseded_by IS NULL ORDER BY id DESC",
+      ),
+    nextStep: () => db.prepare<[], number>("SELECT COALESCE(MAX(step), 0) + 1 FROM jobs").pluck(),
+    insertJob: () =>
+      db.prepare(
+        `INSERT INTO jobs (uid, step, step_key, name, argv_json, command, cwd, started_at, duration_ms, exit_code, signal,
          git_commit, git_branch, git_dirty, tracer, tracer_json, python_json, packages_json, os_json, superseded_by, status)
        VALUES (@uid, @step, @stepKey, @name, @argv, @command, @cwd, @startedAt, @durationMs, @exitCode, @signal,
          @gitCommit, @gitBranch, @gitDirty, @tracer, @tracerJson, @pythonJson, @packagesJson, @osJson, NULL, @status)`,
-    ),
-    supersede: db.prepare<[number, number]>("UPDATE jobs SET superseded_by = ? WHERE id = ?"),
-    insertArtifact: db.prepare<[string, number, number]>(
-      "INSERT OR IGNORE INTO artifacts (hash, size, first_seen) VALUES (?, ?, ?)",
-    ),
-    insertInput: db.prepare<[number, string, string]>(
-      "INSERT OR REPLACE INTO job_inputs (job_id, artifact_hash, path) VALUES (?, ?, ?)",
-    ),
-    insertOutput: db.prepare<[number, string, string]>(
-      "INSERT OR REPLACE INTO job_outputs (job_id, artifact_hash, path) VALUES (?, ?, ?)",
-    ),
-    latestStep: db.prepare<[], number | null>("SELECT MAX(step) FROM jobs").pluck(),
-    byStep: db.prepare<[number], RawJob>(
-      `SELECT ${JOB_COLUMNS} FROM ${JOB_FROM} WHERE j.step = ? ORDER BY (j.superseded_by IS NULL) DESC, j.id DESC LIMIT 1`,
-    ),
-    byId: db.prepare<[number], RawJob>(`SELECT ${JOB_COLUMNS} FROM ${JOB_FROM} WHERE j.id = ?`),
-    byUidPrefix: db.prepare<[string, string], RawJob>(
-      `SELECT ${JOB_COLUMNS} FROM ${JOB_FROM} WHERE j.uid >= ? AND j.uid < ? ORDER BY j.id LIMIT 50`,
-    ),
-    listNewest: db.prepare<[number], RawJob>(
-      `SELECT ${JOB_COLUMNS} FROM ${JOB_FROM} ORDER BY j.id DESC LIMIT ?`,
-    ),
-    count: db.prepare<[], number>("SELECT COUNT(*) FROM jobs").pluck(),
-    artifactsByPrefix: db.prepare<[string, string], { hash: string; size: number; first_seen: number }>(
-      "SELECT hash, size, first_seen FROM artifacts WHERE hash >= ? AND hash < ? ORDER BY hash LIMIT 50",
-    ),
-    inputs: db.prepare<[number], JobFile>(
-      `SELECT i.path, i.artifact_hash AS hash, COALESCE(a.size, 0) AS size FROM job_inputs i
+      ),
+    supersede: () => db.prepare<[number, number]>("UPDATE jobs SET superseded_by = ? WHERE id = ?"),
+    insertArtifact: () =>
+      db.prepare<[string, number, number]>(
+        "INSERT OR IGNORE INTO artifacts (hash, size, first_seen) VALUES (?, ?, ?)",
+      ),
+    insertInput: () =>
+      db.prepare<[number, string, string]>(
+        "INSERT OR REPLACE INTO job_inputs (job_id, artifact_hash, path) VALUES (?, ?, ?)",
+      ),
+    insertOutput: () =>
+      db.prepare<[number, string, string]>(
+        "INSERT OR REPLACE INTO job_outputs (job_id, artifact_hash, path) VALUES (?, ?, ?)",
+      ),
+    latestStep: () => db.prepare<[], number | null>("SELECT MAX(step) FROM jobs").pluck(),
+    byStep: () =>
+      db.prepare<[number], RawJob>(
+        `SELECT ${JOB_COLUMNS} FROM ${JOB_FROM} WHERE j.step = ? ORDER BY (j.superseded_by IS NULL) DESC, j.id DESC LIMIT 1`,
+      ),
+    byId: () => db.prepare<[number], RawJob>(`SELECT ${JOB_COLUMNS} FROM ${JOB_FROM} WHERE j.id = ?`),
+    byUidPrefix: () =>
+      db.prepare<[string, string], RawJob>(
+        `SELECT ${JOB_COLUMNS} FROM ${JOB_FROM} WHERE j.uid >= ? AND j.uid < ? ORDER BY j.id LIMIT 50`,
+      ),
+    listNewest: () =>
+      db.prepare<[number], RawJob>(`SELECT ${JOB_COLUMNS} FROM ${JOB_FROM} ORDER BY j.id DESC LIMIT ?`),
+    count: () => db.prepare<[], number>("SELECT COUNT(*) FROM jobs").pluck(),
+    artifactsByPrefix: () =>
+      db.prepare<[string, string], { hash: string; size: number; first_seen: number }>(
+        "SELECT hash, size, first_seen FROM artifacts WHERE hash >= ? AND hash < ? ORDER BY hash LIMIT 50",
+      ),
+    inputs: () =>
+      db.prepare<[number], JobFile>(
+        `SELECT i.path, i.artifact_hash AS hash, COALESCE(a.size, 0) AS size FROM job_inputs i
        LEFT JOIN artifacts a ON a.hash = i.artifact_hash WHERE i.job_id = ? ORDER BY i.path`,
-    ),
-    outputs: db.prepare<[number], JobFile>(
-      `SELECT o.path, o.artifact_hash AS hash, COALESCE(a.size, 0) AS size FROM job_outputs o
+      ),
+    outputs: () =>
+      db.prepare<[number], JobFile>(
+        `SELECT o.path, o.artifact_hash AS hash, COALESCE(a.size, 0) AS size FROM job_outputs o
        LEFT JOIN artifacts a ON a.hash = o.artifact_hash WHERE o.job_id = ? ORDER BY o.path`,
-    ),
-    producedPath: db.prepare<[string], { job_id: number; path: string; hash: string }>(
-      "SELECT job_id, path, artifact_hash AS hash FROM job_outputs WHERE path = ? ORDER BY job_id",
-    ),
-    consumedPath: db.prepare<[string], { job_id: number; path: string; hash: string }>(
-      "SELECT job_id, path, artifact_hash AS hash FROM job_inputs WHERE path = ? ORDER BY job_id",
-    ),
-    producedHash: db.prepare<[string], { job_id: number; path: string; hash: string }>(
-      "SELECT job_id, path, artifact_hash AS hash FROM job_outputs WHERE artifact_hash = ? ORDER BY job_id",
-    ),
-    consumedHash: db.prepare<[string], { job_id: number; path: string; hash: string }>(
-      "SELECT job_id, path, artifact_hash AS hash FROM job_inputs WHERE artifact_hash = ? ORDER BY job_id",
-    ),
-  };
+      ),
+    producedPath: () =>
+      db.prepare<[string], { job_id: number; path: string; hash: string }>(
+        "SELECT job_id, path, artifact_hash AS hash FROM job_outputs WHERE path = ? ORDER BY job_id",
+      ),
+    consumedPath: () =>
+      db.prepare<[string], { job_id: number; path: string; hash: string }>(
+        "SELECT job_id, path, artifact_hash AS hash FROM job_inputs WHERE path = ? ORDER BY job_id",
+      ),
+    producedHash: () =>
+      db.prepare<[string], { job_id: number; path: string; hash: string }>(
+        "SELECT job_id, path, artifact_hash AS hash FROM job_outputs WHERE artifact_hash = ? ORDER BY job_id",
+      ),
+    consumedHash: () =>
+      db.prepare<[string], { job_id: number; path: string; hash: string }>(
+        "SELECT job_id, path, artifact_hash AS hash FROM job_inputs WHERE artifact_hash = ? ORDER BY job_id",
+      ),
+  });
 
   const getJobById = (id: number): JobRow | null => {
     const r = q.byId.get(id);
@@ -363,9 +395,10 @@ export function openStore(project: Project, options: { readonly?: boolean } = {}
 /**
  * Throws a RoarError when a job could not be recorded in this project: `.roar/` missing or not
  * writable, or the database unreadable, foreign, corrupt or from a newer roar. Changes nothing;
- * `roar run` calls it before launching a job that may run for hours.
+ * `roar run` calls it before launching a job that may run for hours. `database: false` leaves out the
+ * database itself, for a caller that opens the store next (openStore refuses the same files).
  */
-export function checkRecordable(project: Project): void {
+export function checkRecordable(project: Project, options: { database?: boolean } = {}): void {
   try {
     if (!fs.statSync(project.roarDir).isDirectory()) throw new Error("not a directory");
   } catch {
@@ -391,5 +424,5 @@ export function checkRecordable(project: Project): void {
       hint: "check the file's owner and permissions",
     });
   }
-  checkDatabase(project.dbPath);
+  if (options.database !== false) checkDatabase(project.dbPath);
 }

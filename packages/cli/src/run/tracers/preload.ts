@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import path from "node:path";
 import { TRACER_SEES_FILE_IO } from "../run-env.js";
 import { cachedPreflight, preflightKey } from "./preflight-cache.js";
@@ -29,8 +30,7 @@ export const preloadTracer: TracerBackend = {
   async prepare(ctx: TraceContext): Promise<PreparedTrace> {
     const mod = await load();
     const logDir = path.join(ctx.workDir, "preload");
-    const { mkdir } = await import("node:fs/promises");
-    await mkdir(logDir, { recursive: true });
+    fs.mkdirSync(logDir, { recursive: true });
     return {
       argv: ctx.argv,
       env: { ...mod.preloadEnv(logDir, ctx.env), ...TRACER_SEES_FILE_IO },
