@@ -20,7 +20,8 @@ import { fileURLToPath } from "node:url";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const cliDir = path.join(repo, "packages", "cli");
-const bin = path.join(cliDir, "bin", "run.js");
+// The `roar` command as npm installs it: bin/roar, a sh launcher that runs bin/run.js with node.
+const bin = path.join(cliDir, "bin", "roar");
 const Database = createRequire(path.join(cliDir, "package.json"))("better-sqlite3");
 
 const arg = (name, fallback) => {
@@ -43,7 +44,7 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "bench-lineage-"));
 const root = path.join(tmp, "project");
 fs.mkdirSync(root);
 const env = { ...process.env, XDG_CACHE_HOME: path.join(tmp, "cache"), NO_COLOR: "1" };
-const roar = (args) => spawnSync(process.execPath, [bin, ...args], { cwd: root, env, encoding: "utf8" });
+const roar = (args) => spawnSync(bin, args, { cwd: root, env, encoding: "utf8" });
 
 const t0 = performance.now();
 // --- the store: `roar init` when it exists, else the store's own openStore (its migrations).
@@ -187,7 +188,7 @@ const time = (file, args, extraEnv = {}, before = () => {}) => {
   for (let i = 0; i < RUNS + 1; i++) {
     before();
     const t = performance.now();
-    last = spawnSync(process.execPath, [file, ...args], {
+    last = spawnSync(file, args, {
       cwd: root,
       env: { ...env, ...extraEnv },
       encoding: "utf8",
@@ -199,7 +200,19 @@ const time = (file, args, extraEnv = {}, before = () => {}) => {
 };
 const middleStep = Math.floor(step / 2);
 const cases = [
-  { name: "node -e 0 (floor)", file: "-e", args: ["0"], goal: null },
+  { name: "node -e 0 (floor)", file: process.execPath, args: ["-e", "0"], goal: null },
+  // NODE_EXTRA_CA_CERTS (set here) costs every Node start ≈60 ms; bin/roar starts roar without it.
+  ...(env.NODE_EXTRA_CA_CERTS !== undefined
+    ? [
+        {
+          name: "node -e 0, no CA env",
+          file: process.execPath,
+          args: ["-e", "0"],
+          env: { NODE_EXTRA_CA_CERTS: undefined },
+          goal: null,
+        },
+      ]
+    : []),
   { name: "roar --version", args: ["--version"], goal: null },
   { name: "roar log -n 20", command: "log", args: ["log", "-n", "20"] },
   { name: `roar show @${middleStep}`, command: "show", args: ["show", `@${middleStep}`] },
@@ -226,10 +239,9 @@ for (const c of cases) {
     continue;
   }
   const dropCache = () => fs.rmSync(path.join(root, ".roar", "cache"), { recursive: true, force: true });
-  const r =
-    c.file === "-e"
-      ? time("-e", c.args)
-      : time(bin, c.args, c.oclif ? { ROAR_DEBUG: "1" } : {}, c.uncached ? dropCache : undefined);
+  const r = c.file
+    ? time(c.file, c.args, c.env)
+    : time(bin, c.args, c.oclif ? { ROAR_DEBUG: "1" } : {}, c.uncached ? dropCache : undefined);
   const goal = c.goal === null ? null : GOAL_MS;
   const ok = r.status === 0;
   const detail = !ok

@@ -16,7 +16,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const bin = path.join(here, "../packages/cli/bin/run.js");
+// The `roar` command as npm installs it: bin/roar, a sh launcher that runs bin/run.js with node.
+const bin = path.join(here, "../packages/cli/bin/roar");
 const { discoverPythons } = await import(path.join(here, "../packages/abi-probe/dist/index.js"));
 const { straceArgv } = await import(path.join(here, "../packages/cli/dist/run/tracers/strace.js"));
 
@@ -60,10 +61,9 @@ function run(cmd, args, extraEnv = {}) {
   );
   return { ms, marks };
 }
-const roar = (args, extraEnv) =>
-  run(process.execPath, [bin, "run", ...args], { ROAR_TIMING: "1", ...extraEnv });
+const roar = (args, extraEnv) => run(bin, ["run", ...args], { ROAR_TIMING: "1", ...extraEnv });
 
-const init = spawnSync(process.execPath, [bin, "init"], { cwd: root, env, encoding: "utf8" });
+const init = spawnSync(bin, ["init"], { cwd: root, env, encoding: "utf8" });
 if (init.status !== 0) fs.mkdirSync(path.join(root, ".roar"), { recursive: true });
 
 const median = (xs) => {

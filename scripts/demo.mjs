@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { $, fs } from "zx";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const roar = path.join(repo, "packages/cli/bin/run.js");
+const roar = path.join(repo, "packages/cli/bin/roar");
 const work = await fs.mkdtemp(path.join(os.tmpdir(), "roar-demo-"));
 
 await fs.copy(path.join(repo, "examples/demo"), work);
@@ -18,11 +18,11 @@ $.verbose = true;
 const python = process.env.PYTHON ?? "python3";
 console.log(`\n🦖 demo pipeline in ${work}\n`);
 await $`git init -q && git add -A && git -c user.name=demo -c user.email=demo@example.invalid commit -qm demo`;
-await $`node ${roar} init -y`;
-await $`node ${roar} run ${python} prepare.py`;
-await $`node ${roar} run ${python} train.py`;
-await $`node ${roar} log`;
-await $`node ${roar} show @2`;
-await $`node ${roar} dag`;
-await $`node ${roar} lineage model.json`;
-console.log(`\nThe demo project stays in ${work}: cd there and try 'node ${roar} status'.`);
+await $`${roar} init -y`;
+await $`${roar} run ${python} prepare.py`;
+await $`${roar} run ${python} train.py`;
+await $`${roar} log`;
+await $`${roar} show @2`;
+await $`${roar} dag`;
+await $`${roar} lineage model.json`;
+console.log(`\nThe demo project stays in ${work}: cd there and try '${roar} status'.`);

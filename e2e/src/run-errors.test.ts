@@ -19,7 +19,7 @@ afterAll(() => fs.rmSync(cache, { recursive: true, force: true }));
 describe("roar run refuses or degrades clearly", () => {
   it("outside a project: says to run roar init, runs nothing", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "roar-noproject-"));
-    const r = spawnSync(process.execPath, [bin, "run", "touch", "made.txt"], {
+    const r = spawnSync(bin, ["run", "touch", "made.txt"], {
       cwd: dir,
       env: cleanEnv,
       encoding: "utf8",

@@ -9,7 +9,8 @@ import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 
 export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-export const bin = path.join(repo, "packages", "cli", "bin", "run.js");
+/** The `roar` command as npm installs it (bin/roar: a sh launcher that runs bin/run.js with node). */
+export const bin = path.join(repo, "packages", "cli", "bin", "roar");
 
 export function assertBuilt(): void {
   if (!fs.existsSync(path.join(repo, "packages", "cli", "dist", "run", "main.js"))) {
@@ -85,7 +86,7 @@ export function tmpProject(cache: string): TmpProject {
   const env = { ...cleanEnv, XDG_CACHE_HOME: cache, NO_COLOR: "1" };
   const roar: TmpProject["roar"] = (args, opts = {}) =>
     result(
-      spawnSync(process.execPath, [bin, ...args], {
+      spawnSync(bin, args, {
         cwd: opts.cwd ?? root,
         env: { ...env, ...opts.env },
         ...stdinFor(opts.input),

@@ -90,11 +90,31 @@ describe.skipIf(!python)("roar run is transparent", () => {
     expect(r.stdout.toString()).toBe("['--lr', '0.1', '--help', '--debug']\n");
   });
 
+  // bin/roar starts roar's own Node without NODE_EXTRA_CA_CERTS (parsing the CA bundle is ≈60 ms of
+  // every start) and puts it back before anything else runs: the workload's environment is its own.
+  it.each([
+    ["set", "/etc/ssl/certs/some bundle.pem"],
+    ["set but empty", ""],
+    ["unset", undefined],
+  ])("NODE_EXTRA_CA_CERTS %s reaches the command exactly as without roar", (_what, value) => {
+    const argv = [
+      python!,
+      "-c",
+      "import os; print(repr(os.environ.get('NODE_EXTRA_CA_CERTS', '<unset>')), sorted(k for k in os.environ if 'SAVED' in k))",
+    ];
+    const env = { NODE_EXTRA_CA_CERTS: value };
+    const bare = p.bare(argv, { env });
+    const wrapped = p.roar(["run", ...argv], { env });
+    expect(wrapped.code, wrapped.err).toBe(0);
+    expect(bare.stdout.toString()).toBe(`'${value ?? "<unset>"}' []\n`);
+    expect(wrapped.stdout.toString()).toBe(bare.stdout.toString());
+  });
+
   it.each(["python", "strace", "preload"])(
     "SIGTERM sent to roar reaches the command (--tracer %s)",
     async (tracer) => {
       const script = "import sys, time\nprint('ready', flush=True)\ntime.sleep(60)\n";
-      const child = spawn(process.execPath, [bin, "run", "--tracer", tracer, python!, "-c", script], {
+      const child = spawn(bin, ["run", "--tracer", tracer, python!, "-c", script], {
         cwd: p.root,
         env: { ...cleanEnv, XDG_CACHE_HOME: cache },
         stdio: ["ignore", "pipe", "pipe"],

@@ -1,4 +1,11 @@
 #!/usr/bin/env node
+// bin/roar (the installed `roar`) starts this Node without NODE_EXTRA_CA_CERTS and hands the value
+// over here: back into the environment before anything runs, so every child sees it as it was.
+const SAVED_CA = "ROAR_SAVED_NODE_EXTRA_CA_CERTS";
+if (process.env[SAVED_CA] !== undefined) {
+  process.env.NODE_EXTRA_CA_CERTS = process.env[SAVED_CA];
+  delete process.env[SAVED_CA];
+}
 // `roar run` bypasses oclif: its start-up time is paid by every job, and the command's own flags
 // (even --help) must reach the command untouched. It loads from bundle/ (tsup.config.ts): the run
 // path in a few files rather than dozens of modules to resolve and compile one by one.
