@@ -1,7 +1,7 @@
 #!/usr/bin/env zx
 // Overhead of roar's Python shim, measured side by side in one run (not a test: prints ratios).
 //
-//   zx bench/shim.mjs [--python <exe>]... [--reps N] [--shim <python-shim dir>] [--stat median|min] [--clock wall|cpu]
+//   zx bench/shim.mjs [--python <exe>]... [--reps N] [--shim <python-shim dir>] [--stat median|min] [--clock wall|cpu|instructions]
 //
 // For one or two local interpreters (default: the oldest and the newest found):
 //   startup   `python -c pass`, whole process, bare vs shim (pure hook) vs shim (native hook)
@@ -13,7 +13,9 @@
 //             for, including the shim's exit work (draining, normalising and writing a 20,000-entry shard)
 // Variants run interleaved (bare, pure, native, bare, ...) so machine load hits them alike; the
 // table shows medians (or, with --stat min, the best run: steadier on a loaded machine) and ratios to bare. Goals: startup <= 1.3x, getframe native <= 1.3x,
-// files native <= 1.05x, files whole process pure <= 1.1x.
+// files native <= 1.05x, files whole process native <= 1.1x and pure <= 1.1x.
+// On a machine shared with other work, --clock instructions counts the user-space instructions of
+// the whole-process rows under valgrind instead (deterministic; system calls not included).
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -62,7 +64,14 @@ process.on("exit", () => fs.rmSync(tmp, { recursive: true, force: true }));
 // --clock cpu: CPU time (user + system) instead of wall time, inside the process and for whole
 // processes (rusage from wait4): on a machine shared with other work, waiting for a core is not
 // overhead of the shim, and wall-time ratios there swing by tens of percent between runs.
-const clock = flag("--clock")[0] === "cpu" ? "cpu" : "wall";
+// --clock instructions: user-space instructions of whole processes, counted by valgrind's callgrind
+// (about 50x slower, so one run each; the in-process rows are left out). The same count every run
+// whatever else the machine does; system calls and the kernel's side of I/O are not in it.
+const clock = ["cpu", "instructions"].includes(flag("--clock")[0]) ? flag("--clock")[0] : "wall";
+if (clock === "instructions" && spawnSync("valgrind", ["--version"]).status !== 0) {
+  console.log("bench/shim: --clock instructions needs valgrind on PATH");
+  process.exit(1);
+}
 const cleanEnv = {
   ...Object.fromEntries(
     Object.entries(process.env).filter(([k]) => !k.startsWith("ROAR_") && k !== "PYTHONPATH"),
@@ -191,10 +200,21 @@ for (const python of pythons) {
     ...(tree ? { native: { ...shimEnv, ROAR_RUNTIME_PYTHONPATH: tree } } : {}),
   };
   const measure = (label, args, variantEnvs, timer) => {
+    if (clock === "instructions" && timer !== "whole") return;
     const samples = Object.fromEntries(Object.keys(variantEnvs).map((k) => [k, []]));
-    for (let r = 0; r < reps; r++) {
+    for (let r = 0; r < (clock === "instructions" ? 1 : reps); r++) {
       for (const [name, env] of Object.entries(variantEnvs)) {
-        if (timer === "whole" && clock === "cpu") {
+        if (clock === "instructions") {
+          const r = spawnSync(
+            "valgrind",
+            ["--tool=callgrind", "--callgrind-out-file=/dev/null", python, ...args],
+            { env, encoding: "utf8" },
+          );
+          const m = /Collected : (\d+)/.exec(r.stderr);
+          if (r.status !== 0 || !m)
+            throw new Error(`valgrind ${python} ${args.join(" ")} exited ${r.status}\n${r.stderr}`);
+          samples[name].push(Number(m[1]) / 1e6);
+        } else if (timer === "whole" && clock === "cpu") {
           const r = spawnSync(python, ["-I", scripts.rusage, python, ...args], { env, encoding: "utf8" });
           if (r.status !== 0) throw new Error(`${python} ${args.join(" ")} exited ${r.status}\n${r.stderr}`);
           samples[name].push(Number(r.stderr.trim().split("\n").pop()) * 1000);
@@ -225,15 +245,22 @@ for (const python of pythons) {
 }
 
 const columns = ["bare", "pure", "native hook only", "native"];
+const unit = clock === "instructions" ? "M instr" : "ms";
 const cell = (med, col) => {
   if (med[col] === undefined) return "-";
   const ratio = col === "bare" ? "" : ` (${(med[col] / med.bare).toFixed(2)}x)`;
-  return `${med[col].toFixed(1)} ms${ratio}`;
+  return `${med[col].toFixed(1)} ${unit}${ratio}`;
 };
-const table = [["python", `benchmark (${stat}, ${clock} time)`, ...columns]];
+const table = [
+  [
+    "python",
+    clock === "instructions" ? "benchmark (user-space instructions)" : `benchmark (${stat}, ${clock} time)`,
+    ...columns,
+  ],
+];
 for (const r of rows) table.push([r.python, r.label, ...columns.map((c) => cell(r.med, c))]);
 const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
 for (const row of table) console.log(row.map((v, i) => v.padEnd(widths[i])).join("  "));
 console.log(
-  `\n${reps} interleaved runs per variant; goals: startup <= 1.3x, getframe native <= 1.3x, files native <= 1.05x, files whole process pure <= 1.1x`,
+  `\n${clock === "instructions" ? "one run per variant under callgrind" : `${reps} interleaved runs per variant`}; goals: startup <= 1.3x, getframe native <= 1.3x, files native <= 1.05x, files whole process native and pure <= 1.1x`,
 );

@@ -77,7 +77,7 @@ class ShimState:
         self.dropped = 0
         self.errors = []
         self.written = None  # path of the shard once written
-        self.written_data = None  # its bytes
+        self.written_data = None  # its bytes, in parts (shard.write_shard)
 
     def error(self, where, e):
         if len(self.errors) < 50:
@@ -411,13 +411,18 @@ def _arm_exit_fix(state, how, code):
     if arm is None or getattr(state.recorder, "EXIT_FIX", 0) != 1:
         return
     try:
-        from .shard import exit_split
+        from .shard import exit_span
 
-        head, tail = exit_split(state.written_data, how, code)
+        first = state.written_data[0]
+        start, end = exit_span(first, how, code)
+        if getattr(state.recorder, "EXIT_FIX_OFFSET", 0) == 1:
+            tail = end  # the runtime reads the rest back from the file, only if it must rewrite it
+        else:  # a runtime built before EXIT_FIX_OFFSET
+            tail = first[end:] + b"".join(state.written_data[1:])
         # signal: if exit() runs at all, SIGINT did not kill the process and any status is news
         expected = code if how in ("exit", "exception") else -1
         temp = os.path.join(state.shard_dir, ".exit-%d-%s.tmp" % (state.pid, os.urandom(4).hex()))
-        arm(state.written, temp, head, tail, expected)
+        arm(state.written, temp, first[:start], tail, expected)
     except Exception as e:
         _debug("arming the exit status fix failed: %r" % (e,))
 
@@ -472,8 +477,12 @@ def _flush(state, how, code):
     except Exception as e:
         _debug("writing the shard failed: %r" % (e,))
         return None
+    if how != "exec":
+        # the process is ending: what the shard holds need not outlive it (the interpreter's last
+        # garbage collections would walk these lists, tens of thousands of entries, three times)
+        state.files = []
     if debug:
-        _debug("pid %d: shard written (%s %s): drain %.1f ms, build and write %.1f ms, %d bytes" % (state.pid, how, code, (t1 - t0) * 1000, (time.perf_counter() - t1) * 1000, len(state.written_data)))
+        _debug("pid %d: shard written (%s %s): drain %.1f ms, build and write %.1f ms, %d bytes" % (state.pid, how, code, (t1 - t0) * 1000, (time.perf_counter() - t1) * 1000, sum(map(len, state.written_data))))
     return state.written
 
 

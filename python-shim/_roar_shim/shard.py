@@ -6,6 +6,7 @@ packages/inject-log/schema/inject-log.schema.json, so writer and reader cannot d
 
 import os
 import sys
+from _operator import not_
 
 from . import schema_fields as F
 from .identity import interpreter_identity
@@ -16,6 +17,26 @@ def _columns(chunk):
     if isinstance(chunk, tuple):  # drain_columns(): already (ops, paths, dests, counts)
         return chunk
     return tuple(map(list, zip(*chunk))) if chunk else ([], [], [], [])
+
+
+def _prefixes(own_dirs):
+    return tuple(d.rstrip("/") + "/" for d in own_dirs if d)
+
+
+def files_json(state):
+    """The shard's `files` array as JSON bytes. With the native runtime and one drain (the usual
+    case) it is rendered in C from the drained columns; otherwise (or when a path needs
+    normalising) here, by normalise_files and render_files."""
+    own_dirs = [state.shard_dir] + _own_dirs(state)
+    chunks = state.files
+    render = getattr(state.recorder, "render_files", None)
+    if render is not None and state.backend == "native" and len(chunks) == 1 and isinstance(chunks[0], tuple):
+        data = render(*chunks[0], _prefixes(own_dirs))
+        if data is not None:
+            return data
+    # the runtime counts in dicts keyed by (op, path, dest): one drain of it has no repeats
+    unique = state.backend == "native" and all(isinstance(c, tuple) for c in chunks)
+    return render_files(normalise_files(chunks, own_dirs, unique)).encode("ascii")
 
 
 def normalise_files(chunks, own_dirs, unique=False):
@@ -34,20 +55,27 @@ def normalise_files(chunks, own_dirs, unique=False):
     if not paths:
         return [], [], [], []
     joined = "\0".join(paths) + "\0"
-    prefixes = tuple(d.rstrip("/") + "/" for d in own_dirs if d)
+    prefixes = _prefixes(own_dirs)
     if dests.count(None) != len(dests):
         joined += "\0".join([d for d in dests if d is not None]) + "\0"
     clean = not ("//" in joined or "/\0" in joined or ("/." in joined and any(s in joined for s in ("/./", "/../", "/.\0", "/..\0"))))
     marked = "\0" + joined
     own = any("\0" + p in marked for p in prefixes)
-    unique = (unique and len(cols) == 1) or len(set(paths)) == len(paths)
+    last = None
+    if not (unique and len(cols) == 1):
+        last = dict(zip(paths, range(len(paths))))  # path -> index of its last entry
+        unique = len(last) == len(paths)
     if clean and unique:
         if not own:
             return ops, paths, dests, counts
-        keep = [not p.startswith(prefixes) for p in paths]
-        return tuple([x for x, k in zip(col, keep) if k] for col in (ops, paths, dests, counts))
+        from itertools import compress
+
+        from _operator import methodcaller
+
+        keep = list(map(not_, map(methodcaller("startswith", prefixes), paths)))
+        return tuple(list(compress(col, keep)) for col in (ops, paths, dests, counts))
     if clean:
-        return _merge_duplicates(ops, paths, dests, counts, prefixes if own else None)
+        return _merge_duplicates(ops, paths, dests, counts, prefixes if own else None, last)
     # rare: a path to normalise (a/./b, a//b, a/../b)
     normpath = os.path.normpath
     out = {}
@@ -60,34 +88,43 @@ def normalise_files(chunks, own_dirs, unique=False):
     return [k[0] for k in out], [k[1] for k in out], [k[2] for k in out], list(out.values())
 
 
-def _merge_duplicates(ops, paths, dests, counts, prefixes):
+def _merge_duplicates(ops, paths, dests, counts, prefixes, last):
     """Merge repeated (op, path, dest) entries (every run has a few: CPython opens the main script
-    twice) with C loops over all entries; only entries whose path repeats are looked at in Python."""
+    twice, as "r" and "rb") with C loops over all entries; only entries whose path repeats are looked
+    at in Python. last: {path: index of its last entry}."""
     from itertools import compress
 
     from _operator import methodcaller
 
-    from .recorder import _count_elements
-
     n = len(paths)
-    tally = {}
-    _count_elements(tally, paths)  # str hashes are cached: cheap
-    repeated = {p for p, c in tally.items() if c > 1}
-    keep = [True] * n
+    # the few entries that are not their path's last one, by set operations (C loops)
+    earlier = set(range(n)).difference(last.values())
+    repeated = sorted(earlier.union([last[paths[i]] for i in earlier]))
+    drop = []
     first = {}
     counts = list(counts)
-    for i in compress(range(n), map(repeated.__contains__, paths)):
+    for i in repeated:
         key = (ops[i], paths[i], dests[i])
         j = first.get(key)
         if j is None:
             first[key] = i
         else:
             counts[j] += counts[i]
-            keep[i] = False
+            drop.append(i)
     if prefixes:
-        for i in compress(range(n), map(methodcaller("startswith", prefixes), paths)):
+        drop = sorted(set(drop).union(compress(range(n), map(methodcaller("startswith", prefixes), paths))))
+    if not drop:
+        return ops, paths, dests, counts
+    if len(drop) > 64:
+        keep = [True] * n
+        for i in drop:
             keep[i] = False
-    return tuple(list(compress(col, keep)) for col in (ops, paths, dests, counts))
+        return tuple(list(compress(col, keep)) for col in (ops, paths, dests, counts))
+    cols = (list(ops), list(paths), list(dests), counts)  # copies: the chunk may be written again
+    for i in reversed(drop):
+        for col in cols:
+            del col[i]
+    return cols
 
 
 def _string_encoder():
@@ -101,6 +138,10 @@ def _string_encoder():
         return _quote
 
 
+# bytes JSON writes as they are: printable ASCII but the quote and the backslash
+_PLAIN = bytes(c for c in range(0x20, 0x7F) if c not in (0x22, 0x5C))
+
+
 def render_files(columns):
     """The shard's `files` array, from columns (ops, paths, dests, counts), as JSON text: the same
     text as json.dumps of its objects with separators (",", ":") (ASCII only).
@@ -112,24 +153,62 @@ def render_files(columns):
         return "[]"
     quote = _string_encoder()
     joined = "\0".join(paths)
-    if "\\" not in joined:
+    if joined.isascii() and len(joined.encode("ascii").translate(None, _PLAIN)) == len(paths) - 1:
+        escaped = paths  # printable ASCII without a quote or backslash (the NULs are the separators)
+    elif "\\" not in joined:
         escaped = quote(joined)[1:-1].split("\\u0000")  # a path cannot hold NUL; no backslash to fake one
     else:
         escaped = [quote(p)[1:-1] for p in paths]
-    n = len(paths)
-    if ops.count(ops[0]) == n and dests.count(None) == n and counts.count(counts[0]) == n:
-        runs = [((ops[0], None, counts[0]), n)]  # the dataset loop: one run
-    else:
-        from itertools import groupby
-
-        runs = [(key, len(list(run))) for key, run in groupby(zip(ops, dests, counts))]
     out = []
-    i = 0
-    for (op, dest, count), n in runs:
+    start = 0
+    for end in _run_ends(ops, dests, counts):
+        op, dest, count = ops[start], dests[start], counts[start]
         tail = '","dest":%s,"count":%d}' % ("null" if dest is None else quote(dest), count)
-        out.append('{"op":"%s","path":"' % op + (tail + ',{"op":"%s","path":"' % op).join(escaped[i : i + n]) + tail)
-        i += n
+        out.append('{"op":"%s","path":"' % op + (tail + ',{"op":"%s","path":"' % op).join(escaped[start:end]) + tail)
+        start = end
     return "[" + ",".join(out) + "]"
+
+
+def _run_ends(ops, dests, counts):
+    """End indices of the runs of entries with the same (op, dest, count), found with C loops (a
+    dataset loop is one long run with a few odd entries: the script read twice, a write)."""
+    n = len(ops)
+    if ops.count(ops[0]) == n and dests.count(None) == n and counts.count(counts[0]) == n:
+        return [n]  # the dataset loop: one run
+    from itertools import compress
+
+    from _operator import ne
+
+    ends = set()
+    for col in (ops, dests, counts):
+        if col.count(col[0]) == n:
+            continue
+        odd = _odd_counts(col) if col is counts else None
+        if odd is not None:  # the few counts that are not the usual one start and end runs
+            ends.update(odd)
+            ends.update(i + 1 for i in odd)
+        else:  # i + 1 where entry i differs from entry i + 1
+            ends.update(compress(range(1, n), map(ne, col[:-1], col[1:])))
+    ends.discard(0)
+    ends.add(n)
+    return sorted(ends)
+
+
+def _odd_counts(counts):
+    """Indices of the counts that differ from the most common one, found in bytes (C loops), or
+    None when a count does not fit in a byte."""
+    try:
+        b = bytes(counts)
+    except ValueError:
+        return None
+    usual = max(set(b), key=b.count)
+    odd = []
+    for v in set(b) - {usual}:
+        i = b.find(v)
+        while i >= 0:
+            odd.append(i)
+            i = b.find(v, i + 1)
+    return odd
 
 
 def _text(value):
@@ -238,43 +317,44 @@ def _minimal_identity():
     }
 
 
-def exit_split(data, how, code):
-    """The shard's bytes before and after its top-level exit object (for the runtime's exit-status
-    fix). Inside a JSON string every quote is escaped, so the first match is the real key."""
+def exit_span(data, how, code):
+    """(start, end): where the shard's top-level exit object lies in data (for the runtime's
+    exit-status fix). Inside a JSON string every quote is escaped, so the first match is the real
+    key; it comes before the file list, so the first part of a written shard holds it."""
     marker = ('"exit":{"how":"%s","code":%s}' % (how, "null" if code is None else int(code))).encode()
     i = data.find(marker)
     if i < 0:
         raise ValueError("exit object not found in the shard")
-    return data[: i + len('"exit":')], data[i + len(marker) :]
+    return i + len('"exit":'), i + len(marker)
 
 
 def write_shard(state, how, code, ended_at):
-    """Write atomically: a temp file in the same directory, then os.replace. Returns (path, bytes)."""
+    """Write atomically: a temp file in the same directory, then os.replace. Returns (path, parts):
+    the shard's bytes in three parts (before the file list, the file list, after it), written one
+    after the other rather than copied into one buffer first (the file list can be megabytes)."""
     from .jsonwrite import dumps
 
     shard = build_shard(state, how, code, ended_at)
     try:
-        # the runtime counts in dicts keyed by (op, path, dest): one drain of it has no repeats
-        unique = state.backend == "native" and all(isinstance(c, tuple) for c in state.files)
-        files = render_files(normalise_files(state.files, [state.shard_dir] + _own_dirs(state), unique))
+        files = files_json(state)
     except Exception as e:
         shard["capture"]["errors"].append({"where": "files", "message": "%s: %s" % (type(e).__name__, e)})
-        files = "[]"
-    text = dumps(shard)
+        files = b"[]"
+    text = dumps(shard)  # ASCII (escaped), like the files array
     # "files" follows "exit" and scalars only, and an unescaped quote cannot occur inside a string
     marker = ',"files":[],'
     i = text.index(marker)
-    text = text[: i + 9] + files + text[i + 11 :]
-    data = text.encode("utf-8", "surrogateescape")
+    parts = (text[: i + 9].encode("ascii"), files, text[i + 11 :].encode("ascii"))
     token = os.urandom(6).hex()
     final = os.path.join(state.shard_dir, "shard-%d-%s.json" % (state.pid, token))
     temp = os.path.join(state.shard_dir, ".shard-%d-%s.tmp" % (state.pid, token))
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     try:
-        view = memoryview(data)
-        while view:
-            n = os.write(fd, view)
-            view = view[n:]
+        for part in parts:
+            view = memoryview(part)
+            while view:
+                n = os.write(fd, view)
+                view = view[n:]
     finally:
         os.close(fd)
     try:
@@ -285,4 +365,4 @@ def write_shard(state, how, code, ended_at):
         except OSError:
             pass
         raise
-    return final, data
+    return final, parts

@@ -109,6 +109,66 @@ class NativeTest(ShimTestCase):
         self.assertEqual(shard["exit"], {"how": "exit", "code": 5})
         self.assertIn(("write", os.path.join(self.work, "x.txt"), None), self.files_of(shard))
 
+    def test_relative_paths_follow_every_change_of_directory(self):
+        # the runtime keeps the cwd between events: a chdir, fchdir, a fork child's chdir, or a chdir
+        # in another thread must never leave a relative path joined to the old directory
+        code = (
+            "import os, threading\n"
+            "os.mkdir('a'); os.mkdir('b'); os.mkdir('c')\n"
+            "open('top.txt','w').close()\n"
+            "os.chdir('a'); open('in-a.txt','w').close()\n"
+            "fd = os.open(os.path.join(os.path.dirname(os.getcwd()), 'b'), os.O_RDONLY)\n"
+            "os.fchdir(fd); os.close(fd); open('in-b.txt','w').close()\n"
+            "t = threading.Thread(target=os.chdir, args=('../c',)); t.start(); t.join()\n"
+            "open('in-c.txt','w').close()\n"
+            "os.chdir('..')\n"
+            "pid = os.fork()\n"
+            "if pid == 0:\n"
+            "    os.chdir('a'); open('child-in-a.txt','w').close(); os._exit(0)\n"
+            "os.waitpid(pid, 0)\n"
+            "open('back.txt','w').close()\n"
+        )
+        run = self.run_py(code, env={"ROAR_RUNTIME_PYTHONPATH": self.tree})
+        self.assertEqual(run.returncode, 0, run.stderr)
+        shards = run.shards()
+        self.assertEqual(len(shards), 2, run.stderr)
+        parent = [s for s in shards if s["exit"]["how"] == "exit"][0]
+        child = [s for s in shards if s["exit"]["how"] == "os_exit"][0]
+        self.assertEqual(parent["capture"]["audit_backend"], "native")
+        written = [p for op, p, _ in self.files_of(parent) if op == "write"]
+        w = self.work
+        self.assertEqual(sorted(written), sorted(os.path.join(w, *x) for x in (("top.txt",), ("a", "in-a.txt"), ("b", "in-b.txt"), ("c", "in-c.txt"), ("back.txt",))))
+        self.assertEqual([p for op, p, _ in self.files_of(child) if op == "write"], [os.path.join(w, "a", "child-in-a.txt")])
+
+    def test_runtime_renders_the_file_list_as_the_python_writer_does(self):
+        sys.path.insert(0, self.tree)
+        self.addCleanup(sys.path.remove, self.tree)
+        from _roar_shim.shard import _prefixes, normalise_files, render_files
+
+        import _roar_runtime
+
+        files = [
+            ("read", "/data/plain.txt", None, 1),
+            ("write", "/data/caf\u00e9 \"q\".txt", None, 2),
+            ("write", "/data/back\\slash\\u0000.txt", None, 1),
+            ("readwrite", "/data/new\nline\ttab\x7f\x01", None, 1),
+            ("read", "/data/surrogate-\udcff.bin", None, 3),
+            ("read", "/data/emoji-\U0001f996.txt", None, 12345678901),
+            ("rename", "/data/a.tmp", "/data/a \"final\".txt", 1),
+            ("read", "/shim/_roar_shim/x.pyc", None, 1),
+            ("read", "/shimmer/z", None, 1),
+            ("read", "/d/.hidden/..x", None, 1),
+        ]
+        own = ["/shim", "/shards/"]
+        cols = tuple(list(c) for c in zip(*files))
+        expected = render_files(normalise_files([cols], own, True)).encode("ascii")
+        self.assertEqual(_roar_runtime.render_files(*cols, _prefixes(own)), expected)
+        self.assertEqual(_roar_runtime.render_files([], [], [], [], ()), b"[]")
+        for path in ("/d/./x", "/d//x", "/d/../x", "/d/", "/d/.", "/d/.."):
+            with self.subTest(path=path):  # normalising is left to the Python writer
+                self.assertIsNone(_roar_runtime.render_files(["read"], [path], [None], [1], ()))
+                self.assertIsNone(_roar_runtime.render_files(["rename"], ["/a"], [path], [1], ()))
+
     def test_build_wheel_prints_the_name_it_builds(self):
         proc = subprocess.run([sys.executable, BUILD_WHEEL, "--out", self.tmp, "--print-name"], stdout=subprocess.PIPE, env=clean_env())
         self.assertEqual(proc.stdout.decode().strip(), os.path.basename(self.wheel))

@@ -38,12 +38,38 @@ print(json.dumps({
 }))
 """
 
+# thousands of distinct entries (the runtime's table grows several times), repeats, the same path
+# under two ops, renames of one source to two destinations, relative and absolute spellings
+MANY = r"""
+import json, os, sys
+kind = sys.argv[1]
+if kind == "python":
+    from _roar_shim.recorder import PythonRecorder
+    rec = PythonRecorder()
+else:
+    import _roar_runtime as rec
+os.mkdir(kind)
+os.chdir(kind)
+rec.install()
+os.mkdir("d")
+for i in range(6000):
+    open("d/f%d" % i, "w").close()
+for i in range(0, 6000, 3):
+    open(os.path.abspath("d/f%d" % i), "rb").close()
+    open("d/f%d" % i).close()
+open("a", "w").close(); os.rename("a", "b"); open("a", "w").close(); os.rename("a", "c"); open("a", "w").close(); os.rename("a", "b")
+(ops, paths, dests, counts), _, dropped, errors = rec.drain_columns()
+here = os.getcwd() + "/"
+rows = sorted([op, p[len(here):], d and d[len(here):], n] for op, p, d, n in zip(ops, paths, dests, counts) if p.startswith(here))
+print(json.dumps({"rows": rows, "dropped": dropped, "errors": errors}))
+"""
+
 
 class RecorderInterfaceTest(ShimTestCase):
-    def probe(self, kind, pythonpath):
+    def probe(self, kind, pythonpath, code=PROBE):
         script = os.path.join(self.tmp, "probe.py")
         with open(script, "w") as f:
-            f.write(PROBE)
+            f.write(code)
         proc = subprocess.run(
             [sys.executable, script, kind],
             cwd=self.work,
@@ -70,6 +96,23 @@ class RecorderInterfaceTest(ShimTestCase):
     def test_native_recorder(self):
         _, tree = built_runtime_tree(self)
         self.check(self.probe("native", [tree]))
+
+    def test_many_entries_are_counted_alike(self):
+        _, tree = built_runtime_tree(self)
+        native = self.probe("native", [tree], MANY)
+        python = self.probe("python", [SHIM_DIR], MANY)
+        self.assertEqual((native["dropped"], native["errors"]), (0, []))
+        expected = sorted(
+            [["write", "d/f%d" % i, None, 1] for i in range(6000)]
+            + [["read", "d/f%d" % i, None, 2] for i in range(0, 6000, 3)]
+            + [["mkdir", "d", None, 1], ["write", "a", None, 3], ["rename", "a", "b", 2], ["rename", "a", "c", 1]]
+        )
+        self.assertEqual(native["rows"], expected)
+        # the pure recorder may list a (op, path) twice (its shard writer merges them): merge here
+        merged = {}
+        for op, path, dest, n in python["rows"]:
+            merged[(op, path, dest)] = merged.get((op, path, dest), 0) + n
+        self.assertEqual(sorted([k[0], k[1], k[2], n] for k, n in merged.items()), expected)
 
 
 if __name__ == "__main__":

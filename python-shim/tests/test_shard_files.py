@@ -61,6 +61,14 @@ class NormaliseFilesTest(unittest.TestCase):
         second = [("read", "/d/x", None, 2), ("write", "/d/y", None, 1)]
         self.assertEqual(rows(normalise_files([first, second], [])), [("read", "/d/x", None, 3), ("write", "/d/y", None, 1)])
 
+    def test_repeats_merge_into_the_first_entry_and_keep_the_order(self):
+        files = [("read", "/d/x", None, 1), ("read", "/d/y", None, 1), ("write", "/d/x", None, 1), ("read", "/shim/a", None, 1), ("read", "/d/x", None, 2), ("read", "/d/z", None, 1)]
+        first = columns(files)
+        self.assertEqual(rows(normalise_files([first], ["/shim"])), [("read", "/d/x", None, 3), ("read", "/d/y", None, 1), ("write", "/d/x", None, 1), ("read", "/d/z", None, 1)])
+        self.assertEqual(rows(first), files, "the drained chunk itself is left as it was")
+        many = [("read", "/d/%d" % (i % 100), None, 1) for i in range(300)]
+        self.assertEqual(rows(normalise_files([columns(many)], [])), [("read", "/d/%d" % i, None, 3) for i in range(100)])
+
     def test_roars_own_files_are_left_out(self):
         files = [("read", "/shim/_roar_shim/x.pyc", None, 1), ("read", "/shim/../shim/y", None, 1), ("read", "/shimmer/z", None, 1), ("write", "/shards/s.json", None, 1)]
         self.assertEqual(rows(normalise_files([files], ["/shim", "/shards/"])), [("read", "/shimmer/z", None, 1)])
