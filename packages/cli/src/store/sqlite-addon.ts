@@ -38,3 +38,8 @@ export function installedSqlite(): InstalledSqlite {
     return { version: null, addon: null }; // not resolvable from here: the default lookup it is
   }
 }
+
+/** Options every `new Database` takes: the addon named outright when it was found. */
+export function addonOptionsFor(installed: InstalledSqlite): { nativeBinding?: string } {
+  return installed.addon ? { nativeBinding: installed.addon } : {};
+}

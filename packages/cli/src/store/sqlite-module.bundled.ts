@@ -1,5 +1,5 @@
 import BundledDatabase from "better-sqlite3";
-import { installedSqlite, requireHere } from "./sqlite-addon.js";
+import { addonOptionsFor, installedSqlite, requireHere } from "./sqlite-addon.js";
 
 /** better-sqlite3's version whose JavaScript the run bundle carries (set by tsup.config.ts). */
 declare const ROAR_BUNDLED_BETTER_SQLITE3: string;
@@ -15,6 +15,5 @@ export const Database: typeof BundledDatabase = sameRelease
   ? BundledDatabase
   : (requireHere("better-sqlite3") as typeof BundledDatabase);
 
-export const addonOptions: { nativeBinding?: string } = installed.addon
-  ? { nativeBinding: installed.addon }
-  : {};
+/** Options every `new Database` takes (see addonOptionsFor). */
+export const addonOptions = addonOptionsFor(installed);
