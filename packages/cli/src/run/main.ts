@@ -67,7 +67,7 @@ export async function runMain(argv: readonly string[], io: Partial<RunIO> = {}):
         // git is a process of its own: started now, it runs while the recorder's modules load.
         const git = import("../git/git-state.js").then((m) => m.gitState(cwd));
         git.catch(() => {}); // awaited through the session
-        session = recorder.then((m) => m.beginRecording(project, cwd, git));
+        session = recorder.then((m) => m.beginRecording(project, git));
         session.catch(() => {}); // awaited after the child exits; never an unhandled rejection meanwhile
       },
     );

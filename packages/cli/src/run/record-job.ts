@@ -3,10 +3,11 @@ import os from "node:os";
 import path from "node:path";
 import { mergeProcesses, mergeShards } from "@roar/inject-log";
 import type { RoarConfig } from "../config/keys.js";
+import { hashArtifacts } from "../hash/hash-artifacts.js";
 import { shimDir } from "../paths.js";
 import type { Project } from "../project/find-root.js";
 import type { ArtifactRef, JobRecordInput } from "../store/job-record.js";
-import type { Store } from "../store/store.js";
+import { checkRecordable, openStore, type Store } from "../store/store.js";
 import { classifyEvents } from "./classify.js";
 import type { FileEvent } from "./events.js";
 import { hashProgressLine, type ProgressStream } from "./hash-progress.js";
@@ -19,29 +20,26 @@ import {
   shardEvents,
   shardNotes,
 } from "./shard-facts.js";
-import { loadStoreGlue, type StoreGlue } from "./store-glue.js";
 import type { PhaseTimer } from "./timing.js";
 
-/** Store, git state and the recordability check, started while the child runs. */
+/**
+ * Store, git state and the recordability check, started while the child runs (this module is
+ * imported only after the spawn: SQLite, BLAKE3 and shard reading never delay the user's command).
+ */
 export interface RecordingSession {
-  glue: StoreGlue;
   store: Store;
   git: JobRecordInput["git"];
 }
 
-export function beginRecording(
+/** `git`: the git state, already being read (a process of its own, started with the child). */
+export async function beginRecording(
   project: Project,
-  cwd: string,
-  gitStarted?: Promise<JobRecordInput["git"]>,
+  git: Promise<JobRecordInput["git"]>,
 ): Promise<RecordingSession> {
-  return (async () => {
-    const glue = await loadStoreGlue();
-    const git = gitStarted ?? glue.gitState(cwd);
-    // openStore validates the database the way checkRecordable would: one SQLite open, not two.
-    glue.checkRecordable(project, { database: false });
-    const store = glue.openStore(project);
-    return { glue, store, git: await git };
-  })();
+  // openStore validates the database the way checkRecordable would: one SQLite open, not two.
+  checkRecordable(project, { database: false });
+  const store = openStore(project);
+  return { store, git: await git };
 }
 
 export interface RecordedSummary {
@@ -135,9 +133,9 @@ export async function recordLaunchedJob(
   const all = [...new Set([...classified.inputs, ...classified.outputs])];
   ctx.timer?.mark("store-ready");
   const progress = hashProgressLine(ctx.stderr);
-  const hashes = await session.glue
-    .hashArtifacts(all, session.store, classified.stats, progress.onProgress)
-    .finally(progress.finish);
+  const hashes = await hashArtifacts(all, session.store, progress.onProgress, classified.stats).finally(
+    progress.finish,
+  );
   ctx.timer?.mark("hashed");
   const stored = (p: string): string => (p.startsWith(`${root}/`) ? path.relative(root, p) : p);
   const refs = (paths: string[]): ArtifactRef[] => {
