@@ -9,8 +9,11 @@
 // after a recorded job caches in .roar/cache/ (each timing drops its first, warming run); the
 // "(model not cached)" row is that first query.
 // `roar dag --format json` reports every file's state on disk: 95,000 stats (≈1.6 µs each in this
-// VM's kernel: ≈80–110 ms even in native code on both cores) and a 26 MB document to build, write
-// and read back through a pipe (≈200 ms), so it misses 200 ms here by construction.
+// VM's kernel; two threads get only 1.5× of that: ≈105 ms in C on both cores) under a 26 MB
+// document, which this script reads back through a pipe (`spawnSync` of `cat` on the same 26 MB
+// costs ≈60 ms here by itself). roar prints the steps and then the files range by range while the
+// rest are still being stat-ed, yet with Node's start (≈40 ms) and the model (≈40 ms) it misses
+// 200 ms here by construction.
 //
 //   node bench/lineage.mjs [--runs 7] [--jobs 10000] [--keep]
 import { spawnSync } from "node:child_process";

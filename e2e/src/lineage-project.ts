@@ -36,7 +36,8 @@ export interface Result {
 
 export interface LineageProject {
   dir: string;
-  roar(args: string[]): Result;
+  /** The built CLI in the project, with `extraEnv` on top of its environment. */
+  roar(args: string[], extraEnv?: NodeJS.ProcessEnv): Result;
   /** `roar run --tracer python -- python tool.py OUTS INS`; throws when it fails. */
   step(outs: string[], ins: string[]): Result;
   write(rel: string, content: string): void;
@@ -59,12 +60,13 @@ export function lineageProject(name: string): LineageProject {
     GIT_CONFIG_NOSYSTEM: "1",
   };
   spawnSync("git", ["init", "-q", "."], { cwd: dir, env });
-  const roar = (args: string[]): Result => {
+  const roar = (args: string[], extraEnv: NodeJS.ProcessEnv = {}): Result => {
     const r = spawnSync(process.execPath, [roarBin, ...args], {
       cwd: dir,
-      env,
+      env: { ...env, ...extraEnv },
       encoding: "utf8",
       timeout: 170_000,
+      maxBuffer: 1 << 30,
     });
     return { status: r.status, stdout: r.stdout, stderr: r.stderr };
   };

@@ -1,6 +1,8 @@
 // Pipeline shapes through the real CLI and a real Python: fan-in, fan-out, a 12-step chain, and the
 // DOT output rendered by Graphviz itself.
 import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { type DagJson, depsByStep, type LineageProject, lineageProject, python } from "./lineage-project.js";
 
@@ -92,5 +94,39 @@ describe.skipIf(!python)("lineage: pipeline shapes", () => {
     for (const line of text.split("\n")) expect(line.length).toBeLessThanOrEqual(80);
     const lineage = p.json<{ jobs: { step: number }[] }>(["lineage", file(12), "--json"]);
     expect(lineage.jobs).toHaveLength(12);
+  });
+
+  it("dag --format json over 9,000 files prints, range by range, what the oclif command prints", () => {
+    const p = project("lineage-wide");
+    p.write("data/raw.csv", "x\n");
+    fs.mkdirSync(path.join(p.dir, "o"));
+    // More files than one printed range (4,096): the list is printed while later ones are checked.
+    const outs = Array.from({ length: 9000 }, (_, i) => `o/${i}`);
+    p.step(outs, ["data/raw.csv"]);
+    p.step(["data/sum.txt"], ["o/5000", "o/8999"]);
+    // Hand edits and a removal in different ranges (paths sort as text: o/0, o/1, o/10, ...).
+    p.write("o/17", "edited\n");
+    fs.rmSync(path.join(p.dir, "o/5000"));
+    p.write("o/8999", "edited\n");
+
+    const streamed = p.roar(["dag", "--format", "json"]);
+    expect(streamed.status).toBe(0);
+    // ROAR_DEBUG=1 takes the oclif command, which builds the whole document and prints it.
+    const whole = p.roar(["dag", "--json"], { ROAR_DEBUG: "1" });
+    expect(whole.status).toBe(0);
+    expect(streamed.stdout).toBe(whole.stdout);
+
+    const dag = JSON.parse(streamed.stdout) as DagJson;
+    expect(dag.artifacts).toHaveLength(9003); // with data/raw.csv, data/sum.txt and tool.py
+    const notCurrent = dag.artifacts.filter((a) => a.state !== "current").map((a) => [a.path, a.state]);
+    expect(notCurrent).toEqual([
+      ["o/17", "modified"],
+      ["o/5000", "missing"],
+      ["o/8999", "modified"],
+    ]);
+    expect(dag.steps.map((s) => [s.step, s.state])).toEqual([
+      [1, "active"],
+      [2, "stale"],
+    ]);
   });
 });

@@ -427,15 +427,23 @@ def _arm_exit_fix(state, how, code):
         _debug("arming the exit status fix failed: %r" % (e,))
 
 
-def _collect(state):
-    """Move what the recorder holds into the state (merging with what an earlier flush took)."""
-    if state.recorder is None:
+def collect(state, files=False):
+    """Move what the recorder holds into the state (merging with what an earlier flush took).
+
+    The native runtime keeps its file events unless files=True: shard.files_json renders them from
+    its table (render_table), and drains them only when that cannot be done."""
+    recorder = state.recorder
+    if recorder is None:
         return
     try:
-        # files: a tuple of four columns from drain_columns(), a list of rows from drain() (a
-        # runtime built before drain_columns existed)
-        drain = getattr(state.recorder, "drain_columns", None) or state.recorder.drain
-        files, spawned, dropped, errors = drain()
+        if not files and table_files(state):
+            files = None
+            spawned, dropped, errors = recorder.drain_events()
+        else:
+            # files: a tuple of four columns from drain_columns(), a list of rows from drain() (a
+            # runtime built before drain_columns existed)
+            drain = getattr(recorder, "drain_columns", None) or recorder.drain
+            files, spawned, dropped, errors = drain()
     except Exception as e:
         state.error("drain", e)
         return
@@ -448,11 +456,20 @@ def _collect(state):
             state.errors.append((where, message))
 
 
+def table_files(state):
+    """Are this process's file events to be rendered from the native runtime's table? (Not when an
+    earlier flush has drained some of them: those are in state.files.)"""
+    recorder = state.recorder
+    return state.backend == "native" and not state.files and hasattr(recorder, "render_table") and hasattr(recorder, "drain_events")
+
+
 def flush(how, code):
     """Write this process's shard once. Returns its path, or None."""
     state = _state
     if state is None or state.written is not None or os.getpid() != state.pid:
         return None
+    if table_files(state):
+        return _flush(state, how, code)  # the file list is rendered in C: few objects are made
     import gc
 
     # tens of thousands of short-lived tuples would set off collections that find nothing to free
@@ -468,7 +485,7 @@ def flush(how, code):
 def _flush(state, how, code):
     debug = os.environ.get("ROAR_DEBUG") == "1"
     t0 = time.perf_counter() if debug else 0
-    _collect(state)
+    collect(state)
     t1 = time.perf_counter() if debug else 0
     try:
         from . import shard

@@ -1,22 +1,21 @@
 """Build this process's inject-log shard and write it atomically into ROAR_SHARD_DIR.
 
-Imported only at exit. The field names come from schema_fields.py, generated from
+Imported only at exit, and alone: the interpreter's identity, the imported distributions and the
+JSON writer live here too, since every module imported at exit costs a process more than the code
+in it (finding, reading and unmarshalling it) and every Python process of a job pays that. The file
+list is rendered by the native runtime; filelist.py, the Python writer, is imported only without it.
+The field names come from schema_fields.py, generated from
 packages/inject-log/schema/inject-log.schema.json, so writer and reader cannot drift apart.
 """
 
 import os
 import sys
-from _operator import not_
+
+from _imp import extension_suffixes
 
 from . import schema_fields as F
-from .identity import interpreter_identity
+from .boot import collect, table_files
 from .version import VERSION
-
-
-def _columns(chunk):
-    if isinstance(chunk, tuple):  # drain_columns(): already (ops, paths, dests, counts)
-        return chunk
-    return tuple(map(list, zip(*chunk))) if chunk else ([], [], [], [])
 
 
 def _prefixes(own_dirs):
@@ -24,191 +23,27 @@ def _prefixes(own_dirs):
 
 
 def files_json(state):
-    """The shard's `files` array as JSON bytes. With the native runtime and one drain (the usual
-    case) it is rendered in C from the drained columns; otherwise (or when a path needs
-    normalising) here, by normalise_files and render_files."""
+    """The shard's `files` array as JSON bytes. With the native runtime it is rendered in C, from
+    the runtime's own table (render_table) or from the drained columns (render_files); otherwise
+    (or when a path needs normalising) in Python, by filelist.py."""
     own_dirs = [state.shard_dir] + _own_dirs(state)
+    recorder = state.recorder
+    if table_files(state):
+        data = recorder.render_table(_prefixes(own_dirs))
+        if data is not None:
+            return data
+        collect(state, files=True)  # a path to normalise: drained into state.files, done below
     chunks = state.files
-    render = getattr(state.recorder, "render_files", None)
+    render = getattr(recorder, "render_files", None)
     if render is not None and state.backend == "native" and len(chunks) == 1 and isinstance(chunks[0], tuple):
         data = render(*chunks[0], _prefixes(own_dirs))
         if data is not None:
             return data
+    from .filelist import normalise_files, render_files
+
     # the runtime counts in dicts keyed by (op, path, dest): one drain of it has no repeats
     unique = state.backend == "native" and all(isinstance(c, tuple) for c in chunks)
     return render_files(normalise_files(chunks, own_dirs, unique)).encode("ascii")
-
-
-def normalise_files(chunks, own_dirs, unique=False):
-    """Drained file events (lists of (op, path, dest, count) rows, or column tuples) with raw absolute
-    paths -> columns (ops, paths, dests, counts): paths normalised, duplicate (op, path, dest)
-    merged, and roar's own files (shards, the shim, runtime trees) left out.
-
-    Written for the 20,000-file loop: the checks run over all paths at once (joined into one
-    string, or in C loops), and only a list that needs it pays for os.path.normpath or a merge.
-    unique=True: the caller knows no (op, path, dest) repeats (one drain of the native runtime)."""
-    cols = [_columns(c) for c in chunks]
-    if len(cols) == 1:
-        ops, paths, dests, counts = cols[0]
-    else:
-        ops, paths, dests, counts = ([x for c in cols for x in c[i]] for i in range(4))
-    if not paths:
-        return [], [], [], []
-    joined = "\0".join(paths) + "\0"
-    prefixes = _prefixes(own_dirs)
-    if dests.count(None) != len(dests):
-        joined += "\0".join([d for d in dests if d is not None]) + "\0"
-    clean = not ("//" in joined or "/\0" in joined or ("/." in joined and any(s in joined for s in ("/./", "/../", "/.\0", "/..\0"))))
-    marked = "\0" + joined
-    own = any("\0" + p in marked for p in prefixes)
-    last = None
-    if not (unique and len(cols) == 1):
-        last = dict(zip(paths, range(len(paths))))  # path -> index of its last entry
-        unique = len(last) == len(paths)
-    if clean and unique:
-        if not own:
-            return ops, paths, dests, counts
-        from itertools import compress
-
-        from _operator import methodcaller
-
-        keep = list(map(not_, map(methodcaller("startswith", prefixes), paths)))
-        return tuple(list(compress(col, keep)) for col in (ops, paths, dests, counts))
-    if clean:
-        return _merge_duplicates(ops, paths, dests, counts, prefixes if own else None, last)
-    # rare: a path to normalise (a/./b, a//b, a/../b)
-    normpath = os.path.normpath
-    out = {}
-    for op, path, dest, count in zip(ops, paths, dests, counts):
-        path = normpath(path)
-        if path.startswith(prefixes):
-            continue
-        key = (op, path, normpath(dest) if dest is not None else None)
-        out[key] = out.get(key, 0) + count
-    return [k[0] for k in out], [k[1] for k in out], [k[2] for k in out], list(out.values())
-
-
-def _merge_duplicates(ops, paths, dests, counts, prefixes, last):
-    """Merge repeated (op, path, dest) entries (every run has a few: CPython opens the main script
-    twice, as "r" and "rb") with C loops over all entries; only entries whose path repeats are looked
-    at in Python. last: {path: index of its last entry}."""
-    from itertools import compress
-
-    from _operator import methodcaller
-
-    n = len(paths)
-    # the few entries that are not their path's last one, by set operations (C loops)
-    earlier = set(range(n)).difference(last.values())
-    repeated = sorted(earlier.union([last[paths[i]] for i in earlier]))
-    drop = []
-    first = {}
-    counts = list(counts)
-    for i in repeated:
-        key = (ops[i], paths[i], dests[i])
-        j = first.get(key)
-        if j is None:
-            first[key] = i
-        else:
-            counts[j] += counts[i]
-            drop.append(i)
-    if prefixes:
-        drop = sorted(set(drop).union(compress(range(n), map(methodcaller("startswith", prefixes), paths))))
-    if not drop:
-        return ops, paths, dests, counts
-    if len(drop) > 64:
-        keep = [True] * n
-        for i in drop:
-            keep[i] = False
-        return tuple(list(compress(col, keep)) for col in (ops, paths, dests, counts))
-    cols = (list(ops), list(paths), list(dests), counts)  # copies: the chunk may be written again
-    for i in reversed(drop):
-        for col in cols:
-            del col[i]
-    return cols
-
-
-def _string_encoder():
-    try:
-        from _json import encode_basestring_ascii  # C; `json` itself would import re
-
-        return encode_basestring_ascii
-    except ImportError:
-        from .jsonwrite import _quote
-
-        return _quote
-
-
-# bytes JSON writes as they are: printable ASCII but the quote and the backslash
-_PLAIN = bytes(c for c in range(0x20, 0x7F) if c not in (0x22, 0x5C))
-
-
-def render_files(columns):
-    """The shard's `files` array, from columns (ops, paths, dests, counts), as JSON text: the same
-    text as json.dumps of its objects with separators (",", ":") (ASCII only).
-
-    Paths are escaped in one call on their NUL-joined text where possible, and each run of entries
-    with the same op, dest and count is emitted with one str.join."""
-    ops, paths, dests, counts = columns
-    if not paths:
-        return "[]"
-    quote = _string_encoder()
-    joined = "\0".join(paths)
-    if joined.isascii() and len(joined.encode("ascii").translate(None, _PLAIN)) == len(paths) - 1:
-        escaped = paths  # printable ASCII without a quote or backslash (the NULs are the separators)
-    elif "\\" not in joined:
-        escaped = quote(joined)[1:-1].split("\\u0000")  # a path cannot hold NUL; no backslash to fake one
-    else:
-        escaped = [quote(p)[1:-1] for p in paths]
-    out = []
-    start = 0
-    for end in _run_ends(ops, dests, counts):
-        op, dest, count = ops[start], dests[start], counts[start]
-        tail = '","dest":%s,"count":%d}' % ("null" if dest is None else quote(dest), count)
-        out.append('{"op":"%s","path":"' % op + (tail + ',{"op":"%s","path":"' % op).join(escaped[start:end]) + tail)
-        start = end
-    return "[" + ",".join(out) + "]"
-
-
-def _run_ends(ops, dests, counts):
-    """End indices of the runs of entries with the same (op, dest, count), found with C loops (a
-    dataset loop is one long run with a few odd entries: the script read twice, a write)."""
-    n = len(ops)
-    if ops.count(ops[0]) == n and dests.count(None) == n and counts.count(counts[0]) == n:
-        return [n]  # the dataset loop: one run
-    from itertools import compress
-
-    from _operator import ne
-
-    ends = set()
-    for col in (ops, dests, counts):
-        if col.count(col[0]) == n:
-            continue
-        odd = _odd_counts(col) if col is counts else None
-        if odd is not None:  # the few counts that are not the usual one start and end runs
-            ends.update(odd)
-            ends.update(i + 1 for i in odd)
-        else:  # i + 1 where entry i differs from entry i + 1
-            ends.update(compress(range(1, n), map(ne, col[:-1], col[1:])))
-    ends.discard(0)
-    ends.add(n)
-    return sorted(ends)
-
-
-def _odd_counts(counts):
-    """Indices of the counts that differ from the most common one, found in bytes (C loops), or
-    None when a count does not fit in a byte."""
-    try:
-        b = bytes(counts)
-    except ValueError:
-        return None
-    usual = max(set(b), key=b.count)
-    odd = []
-    for v in set(b) - {usual}:
-        i = b.find(v)
-        while i >= 0:
-            odd.append(i)
-            i = b.find(v, i + 1)
-    return odd
 
 
 def _text(value):
@@ -244,8 +79,6 @@ def normalise_spawned(spawned):
 
 
 def build_shard(state, how, code, ended_at):
-    from .packages import imported_distributions
-
     errors = list(state.errors)
     try:
         identity = interpreter_identity()
@@ -332,14 +165,15 @@ def write_shard(state, how, code, ended_at):
     """Write atomically: a temp file in the same directory, then os.replace. Returns (path, parts):
     the shard's bytes in three parts (before the file list, the file list, after it), written one
     after the other rather than copied into one buffer first (the file list can be megabytes)."""
-    from .jsonwrite import dumps
-
-    shard = build_shard(state, how, code, ended_at)
+    # the files first: when they must be drained after all, what that drain brings (spawned
+    # processes, errors) still goes into this shard
     try:
-        files = files_json(state)
+        files, files_error = files_json(state), None
     except Exception as e:
-        shard["capture"]["errors"].append({"where": "files", "message": "%s: %s" % (type(e).__name__, e)})
-        files = b"[]"
+        files, files_error = b"[]", {"where": "files", "message": "%s: %s" % (type(e).__name__, e)}
+    shard = build_shard(state, how, code, ended_at)
+    if files_error is not None:
+        shard["capture"]["errors"].append(files_error)
     text = dumps(shard)  # ASCII (escaped), like the files array
     # "files" follows "exit" and scalars only, and an unescaped quote cannot occur inside a string
     marker = ',"files":[],'
@@ -366,3 +200,246 @@ def write_shard(state, how, code, ended_at):
             pass
         raise
     return final, parts
+
+
+# The traced interpreter's own identity: everything from sys, os and _imp (already loaded), no
+# platform or sysconfig import at exit.
+
+
+def _soabi(ext_suffix):
+    # ".cpython-312-x86_64-linux-gnu.so" -> "cpython-312-x86_64-linux-gnu"
+    parts = ext_suffix.split(".")
+    return parts[1] if len(parts) >= 3 and parts[1] else None
+
+
+def _abi_flags(soabi):
+    # the flags follow the version digits in the first field: "cpython-313td" -> "td"
+    if not soabi:
+        return ""
+    fields = soabi.split("-")
+    if len(fields) < 2:
+        return ""
+    return fields[1].lstrip("0123456789")
+
+
+def interpreter_identity():
+    impl = sys.implementation.name
+    suffixes = list(extension_suffixes())
+    ext_suffix = suffixes[0] if suffixes else ""
+    soabi = _soabi(ext_suffix)
+    flags = _abi_flags(soabi)
+    major, minor = sys.version_info[:2]
+    debug = "d" in flags or hasattr(sys, "gettotalrefcount")
+    gil_disabled = "t" in flags
+    if impl == "cpython":
+        abi_tag = "cp%d%d%s%s" % (major, minor, "t" if gil_disabled else "", "d" if debug else "")
+    elif impl == "pypy" and soabi:
+        # "pypy310-pp73-x86_64-linux-gnu" -> "pypy310_pp73"
+        abi_tag = "_".join(soabi.split("-")[:2])
+    else:
+        abi_tag = "%s%d%d" % (impl, major, minor)
+    try:
+        machine = os.uname().machine
+    except Exception:
+        machine = None
+    base_prefix = getattr(sys, "base_prefix", sys.prefix)
+    return {
+        "executable": sys.executable or "",
+        "python_version": sys.version.split()[0],
+        "python_implementation": {"cpython": "CPython", "pypy": "PyPy", "ironpython": "IronPython", "jython": "Jython"}.get(impl, impl),
+        "abi": {
+            "abi_tag": abi_tag,
+            "ext_suffix": ext_suffix,
+            "extension_suffixes": suffixes,
+            "soabi": soabi,
+            "cache_tag": sys.implementation.cache_tag,
+            "gil_disabled": gil_disabled,
+            "debug": debug,
+            "platform": sys.platform,
+            "machine": machine,
+        },
+        "prefix": sys.prefix,
+        "base_prefix": base_prefix,
+        "virtual_env": sys.prefix != base_prefix,
+    }
+
+
+# Which installed distributions the workload imported, with their versions. Only modules imported
+# after the shim started count (site and .pth files import things the script never asked for), only
+# those loaded from outside the standard library, and never roar's own. importlib.metadata is
+# imported only when such a module exists: most short-lived helper processes import nothing
+# third-party and should not pay for it.
+
+
+OWN_DISTRIBUTIONS = frozenset(("roar-runtime", "roar_runtime"))
+OWN_MODULES = frozenset(("_roar_shim", "_roar_runtime", "sitecustomize", "usercustomize"))
+_SITE_DIRS = ("site-packages", "dist-packages")
+
+
+def _stdlib_dirs():
+    dirs = set()
+    for mod in ("os", "_collections_abc"):
+        f = getattr(sys.modules.get(mod), "__file__", None)
+        if f:
+            dirs.add(os.path.dirname(os.path.abspath(f)))
+    return dirs
+
+
+def _is_inside(path, dirs):
+    for d in dirs:
+        if path == d or path.startswith(d.rstrip(os.sep) + os.sep):
+            return True
+    return False
+
+
+def candidate_modules(preloaded, own_dirs):
+    """Top-level names imported after start whose code lives outside the stdlib and roar."""
+    stdlib = _stdlib_dirs()
+    names = set()
+    for name, module in list(sys.modules.items()):
+        if "." in name or name in preloaded or name in OWN_MODULES or module is None:
+            continue
+        location = getattr(module, "__file__", None)
+        if not location:
+            paths = getattr(module, "__path__", None)  # namespace package
+            try:
+                location = next(iter(paths)) if paths is not None else None
+            except (StopIteration, TypeError):
+                location = None
+        if not isinstance(location, str):
+            continue  # built-in or frozen
+        location = os.path.abspath(location)
+        if _is_inside(location, own_dirs):
+            continue
+        parts = location.split(os.sep)
+        in_site = any(p in _SITE_DIRS for p in parts)
+        if not in_site and _is_inside(location, stdlib):
+            continue
+        names.add(name)
+    return names
+
+
+def _module_to_distributions_fallback(metadata):
+    """packages_distributions() for 3.8/3.9: top_level.txt, else the RECORD's top-level entries."""
+    mapping = {}
+    for dist in metadata.distributions():
+        try:
+            name = dist.metadata["Name"]
+        except Exception:
+            continue
+        if not name:
+            continue
+        tops = set()
+        text = dist.read_text("top_level.txt")
+        if text:
+            tops.update(line.strip() for line in text.splitlines() if line.strip())
+        else:
+            for f in dist.files or ():
+                first = f.parts[0] if f.parts else ""
+                if not first or first.endswith((".dist-info", ".egg-info", ".data")) or first == "..":
+                    continue
+                if len(f.parts) == 1:
+                    first = first.split(".", 1)[0]  # module.py, module.cpython-38-...so
+                tops.add(first)
+        for top in tops:
+            mapping.setdefault(top, []).append(name)
+    return mapping
+
+
+def imported_distributions(preloaded, own_dirs):
+    names = candidate_modules(preloaded, own_dirs)
+    if not names:
+        return []
+    import importlib.metadata as metadata  # 3.8+
+
+    if hasattr(metadata, "packages_distributions"):
+        mapping = metadata.packages_distributions()
+    else:
+        mapping = _module_to_distributions_fallback(metadata)
+    seen = {}
+    for module in sorted(names):
+        for dist_name in mapping.get(module, ()):
+            key = dist_name.lower().replace("_", "-")
+            if key in OWN_DISTRIBUTIONS or key in seen:
+                continue
+            try:
+                version = metadata.version(dist_name)
+            except Exception:
+                continue
+            seen[key] = {"name": dist_name, "version": version}
+    return sorted(seen.values(), key=lambda p: p["name"].lower())
+
+
+# A small JSON writer for the shard (dict, list, tuple, str, int, float, bool, None). Importing `json`
+# pulls in `re` and the decoder, and even `_json` is a shared library to load: milliseconds on every
+# short-lived Python process of a job. Shards are flat and mostly ASCII paths, so a few lines do.
+# Output is pure ASCII (like json.dumps with ensure_ascii).
+
+
+_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+
+
+def _quote(s):
+    # Almost every string in a shard is a printable ASCII path: no escaping needed.
+    if s.isascii() and s.isprintable() and '"' not in s and "\\" not in s:
+        return '"' + s + '"'
+    out = ['"']
+    for ch in s:
+        esc = _ESCAPES.get(ch)
+        if esc is not None:
+            out.append(esc)
+        elif " " <= ch <= "~":
+            out.append(ch)
+        else:
+            code = ord(ch)
+            if code > 0xFFFF:  # outside the BMP: a UTF-16 surrogate pair, as JSON wants
+                code -= 0x10000
+                out.append("\\u%04x\\u%04x" % (0xD800 | (code >> 10), 0xDC00 | (code & 0x3FF)))
+            else:
+                out.append("\\u%04x" % code)
+    out.append('"')
+    return "".join(out)
+
+
+def dumps(value):
+    out = []
+    _write(value, out.append)
+    return "".join(out)
+
+
+def _write(value, emit):
+    if isinstance(value, str):
+        emit(_quote(value))
+    elif value is None:
+        emit("null")
+    elif value is True:
+        emit("true")
+    elif value is False:
+        emit("false")
+    elif isinstance(value, int):
+        emit(int.__repr__(value))
+    elif isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            emit("null")  # JSON has no NaN/Infinity
+        else:
+            emit(float.__repr__(value))
+    elif isinstance(value, dict):
+        emit("{")
+        first = True
+        for key, item in value.items():
+            if not first:
+                emit(",")
+            first = False
+            emit(_quote(key if isinstance(key, str) else str(key)))
+            emit(":")
+            _write(item, emit)
+        emit("}")
+    elif isinstance(value, (list, tuple)):
+        emit("[")
+        for i, item in enumerate(value):
+            if i:
+                emit(",")
+            _write(item, emit)
+        emit("]")
+    else:
+        emit(_quote(str(value)))

@@ -10,6 +10,10 @@
  *   render_files(ops, paths, dests, counts, prefixes) -> bytes | None
  *                           the shard's `files` JSON array from drain_columns() output, written here
  *                           in one pass (None: a path needs normalising; the shim's Python does it)
+ *   render_table(prefixes) -> bytes | None
+ *                           the same array for what drain_columns() would return, rendered from the
+ *                           table itself, which stays as it is (what the shim does at exit)
+ *   drain_events() -> (spawned, dropped, errors)   drain() without the file events
  *   reset()                 clear everything (called in a forked child)
  * and, where the C library can report it (glibc's on_exit):
  *   arm_exit_fix(path, temp, head, tail, code)  put the true exit status into the shard at exit
@@ -34,6 +38,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 /* on_exit(3) hands its callbacks the status given to exit(): the only place the real status of a
  * `raise SystemExit(3)` (or a failed stdout flush turning 0 into 120) can be read, since CPython
@@ -60,6 +67,13 @@ static PyMutex buffer_lock = {0};
 #define BUFFER_UNLOCK()
 #endif
 
+/* For the small helpers of the per-event and per-entry paths: a call costs as much as they do. */
+#if defined(__GNUC__) || defined(__clang__)
+#define HOT static inline __attribute__((always_inline))
+#else
+#define HOT static inline
+#endif
+
 #define SPAWN_LIMIT 10000
 #define ERROR_LIMIT 20
 
@@ -82,13 +96,13 @@ enum event_kind {
  * one hash of the path's characters, one probe and, for a new entry, a store. (Python dicts cost
  * twice that here: a lookup, then an insert, a new int per count, and str hashing with SipHash.)
  * `entries` keeps insertion order; `slots` holds 1 + an index into it, 0 for a free slot. */
-#define N_OPS 7
+enum op { OP_READ, OP_WRITE, OP_READWRITE, OP_RENAME, OP_DELETE, OP_MKDIR, OP_RMDIR, N_OPS };
 struct entry {
     PyObject *path; /* owned */
     PyObject *dest; /* owned, or NULL */
     Py_ssize_t count;
     uint64_t hash;
-    int op; /* index into op_names */
+    int op; /* enum op */
 };
 static struct entry *entries = NULL;
 static Py_ssize_t n_entries = 0, entries_cap = 0;
@@ -101,8 +115,8 @@ static Py_ssize_t dropped = 0;
 static Py_ssize_t limit = 1000000;
 static int installed = 0;
 
-/* interned op names, created once; an entry's op is an index into op_names */
-static PyObject *op_read, *op_write, *op_readwrite, *op_rename, *op_delete, *op_mkdir, *op_rmdir;
+/* op names, indexed by enum op: as C strings, and interned (created once) */
+static const char *const op_text[N_OPS] = {"read", "write", "readwrite", "rename", "delete", "mkdir", "rmdir"};
 static PyObject *op_names[N_OPS];
 
 /* Classify by the name's shape first: almost every hot event fails the first or second test. */
@@ -111,8 +125,8 @@ classify(const char *e)
 {
     switch (e[0]) {
     case 'o':
-        if (e[1] == 'p') {
-            return strcmp(e, "open") == 0 ? EV_OPEN : EV_NONE;
+        if (e[1] == 'p') { /* "open": nearly every event worth recording; no strcmp call for it */
+            return e[2] == 'e' && e[3] == 'n' && e[4] == '\0' ? EV_OPEN : EV_NONE;
         }
         if (e[1] != 's' || e[2] != '.') {
             return EV_NONE; /* object.__setattr__, object.__getattr__, ... */
@@ -244,11 +258,15 @@ absolute(PyObject *arg, PyObject *dir_fd)
     PyObject *p, *s, *base = NULL, *out;
     Py_ssize_t len;
 
-    if (arg == NULL || arg == Py_None || PyLong_Check(arg)) {
+    if (arg == NULL || arg == Py_None) {
         return NULL;
     }
-    p = PyOS_FSPath(arg);
-    if (p == NULL) {
+    if (PyUnicode_CheckExact(arg)) { /* the usual argument: no __fspath__ to ask */
+        Py_INCREF(arg);
+        p = arg;
+    } else if (PyLong_Check(arg)) {
+        return NULL;
+    } else if ((p = PyOS_FSPath(arg)) == NULL) {
         PyErr_Clear();
         return NULL;
     }
@@ -288,29 +306,40 @@ absolute(PyObject *arg, PyObject *dir_fd)
     return out;
 }
 
-/* A hash of a str's characters (equal strs have the same kind and the same bytes), eight bytes at a
- * time: the table's own, not Python's hash(), which would run SipHash over every new path. */
-static uint64_t
+/* A hash of a str's characters (equal strs have the same kind and the same bytes), sixteen bytes at
+ * a time in two independent lanes: the table's own, not Python's hash(), which would run SipHash over
+ * every new path. Multiplying by an odd constant and xoring in the next word lose nothing, so the
+ * lanes keep every difference until the final mixing spreads it over the low bits the table uses. */
+HOT uint64_t
 str_hash(PyObject *s)
 {
     const unsigned char *p = PyUnicode_DATA(s);
-    size_t n = (size_t)PyUnicode_GET_LENGTH(s) * (size_t)PyUnicode_KIND(s);
-    uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
-    while (n >= 8) {
+    size_t n = (size_t)PyUnicode_GET_LENGTH(s) * (size_t)PyUnicode_KIND(s), left = n;
+    uint64_t a = 0x9e3779b97f4a7c15ULL ^ n, b = 0xc2b2ae3d27d4eb4fULL, w = 0, v = 0;
+    while (left > 16) {
         memcpy(&w, p, 8);
-        h = (h ^ w) * 0xff51afd7ed558ccdULL;
-        h ^= h >> 32;
-        p += 8;
-        n -= 8;
+        memcpy(&v, p + 8, 8);
+        a = (a ^ w) * 0xff51afd7ed558ccdULL;
+        b = (b ^ v) * 0xc4ceb9fe1a85ec53ULL;
+        p += 16;
+        left -= 16;
     }
-    if (n > 0) {
-        w = 0;
+    /* the last 1-16 bytes: loads that end at the string's end (re-reading some bytes is harmless) */
+    if (n >= 16) {
+        memcpy(&w, p + left - 16, 8);
+        memcpy(&v, p + left - 8, 8);
+    } else if (n > 8) {
+        memcpy(&w, p, 8);
+        memcpy(&v, p + n - 8, 8);
+    } else if (n > 0) {
         memcpy(&w, p, n);
-        h = (h ^ w) * 0xff51afd7ed558ccdULL;
-        h ^= h >> 32;
     }
-    h *= 0xc4ceb9fe1a85ec53ULL;
-    return h ^ (h >> 29);
+    a = (a ^ w) * 0xff51afd7ed558ccdULL;
+    b = (b ^ v) * 0xc4ceb9fe1a85ec53ULL;
+    a ^= (b >> 29) | (b << 35);
+    a ^= a >> 32;
+    a *= 0xc4ceb9fe1a85ec53ULL;
+    return a ^ (a >> 29);
 }
 
 static int
@@ -326,14 +355,14 @@ static int
 table_grow(void)
 {
     if (n_entries == entries_cap) {
-        Py_ssize_t cap = entries_cap ? entries_cap * 2 : 1024;
+        Py_ssize_t cap = entries_cap ? entries_cap * 2 : 4096; /* 160 KB: mmap'd, grown by mremap */
         struct entry *e = realloc(entries, (size_t)cap * sizeof *e);
         if (e == NULL) goto nomem;
         entries = e;
         entries_cap = cap;
     }
     if ((size_t)(n_entries + 1) * 2 > slots_mask) {
-        size_t size = slots_mask ? (slots_mask + 1) * 2 : 4096, mask = size - 1;
+        size_t size = slots_mask ? (slots_mask + 1) * 4 : 4096, mask = size - 1; /* x4: fewer rehashes */
         Py_ssize_t *fresh = calloc(size, sizeof *fresh), i;
         if (fresh == NULL) goto nomem;
         for (i = 0; i < n_entries; i++) {
@@ -352,30 +381,24 @@ nomem:
 }
 
 /* Count one (op, path, dest) event; path and dest are borrowed, dest may be NULL. */
-static int
-add(PyObject *op, PyObject *path, PyObject *dest)
+HOT int
+add(enum op o, PyObject *path, PyObject *dest)
 {
     struct entry *e;
     uint64_t h;
     size_t j;
-    int i, o = 0, rc = 0;
+    int rc = 0;
     if (path == NULL) return 0;
 #if PY_VERSION_HEX < 0x030c0000
     if (PyUnicode_READY(path) < 0 || (dest != NULL && PyUnicode_READY(dest) < 0)) return -1;
 #endif
-    for (i = 0; i < N_OPS; i++) {
-        if (op_names[i] == op) {
-            o = i;
-            break;
-        }
-    }
     h = str_hash(path) + (uint64_t)o * 0x9e3779b97f4a7c15ULL;
     if (dest != NULL) h ^= str_hash(dest) * 0x85ebca6bULL;
     BUFFER_LOCK();
     if (slots_mask != 0) {
         for (j = (size_t)h & slots_mask; slots[j] != 0; j = (j + 1) & slots_mask) {
             e = &entries[slots[j] - 1];
-            if (e->hash == h && e->op == o && str_equal(e->path, path) &&
+            if (e->hash == h && e->op == (int)o && str_equal(e->path, path) &&
                 (e->dest == dest || (e->dest != NULL && dest != NULL && str_equal(e->dest, dest)))) {
                 e->count++;
                 BUFFER_UNLOCK();
@@ -385,7 +408,7 @@ add(PyObject *op, PyObject *path, PyObject *dest)
     }
     if (n_entries >= limit) {
         dropped++;
-    } else if ((rc = table_grow()) == 0) {
+    } else if ((n_entries < entries_cap && (size_t)(n_entries + 1) * 2 <= slots_mask) || (rc = table_grow()) == 0) {
         e = &entries[n_entries];
         Py_INCREF(path);
         e->path = path;
@@ -440,32 +463,40 @@ clear_entries(void)
     free(old);
 }
 
-static PyObject *
+HOT enum op
 open_op(PyObject *mode, PyObject *flags)
 {
     if (mode != NULL && PyUnicode_Check(mode)) {
         Py_ssize_t i, n = PyUnicode_GET_LENGTH(mode);
         int w = 0;
+        if (PyUnicode_IS_COMPACT_ASCII(mode)) { /* always, in practice: "r", "rb", "w+" */
+            const unsigned char *m = (const unsigned char *)((PyASCIIObject *)mode + 1);
+            for (i = 0; i < n; i++) {
+                if (m[i] == '+') return OP_READWRITE;
+                if (m[i] == 'w' || m[i] == 'a' || m[i] == 'x') w = 1;
+            }
+            return w ? OP_WRITE : OP_READ;
+        }
         for (i = 0; i < n; i++) {
             Py_UCS4 c = PyUnicode_READ_CHAR(mode, i);
-            if (c == '+') return op_readwrite;
+            if (c == '+') return OP_READWRITE;
             if (c == 'w' || c == 'a' || c == 'x') w = 1;
         }
-        return w ? op_write : op_read;
+        return w ? OP_WRITE : OP_READ;
     }
     if (flags != NULL && PyLong_Check(flags)) {
         long f = PyLong_AsLong(flags);
         if (f == -1 && PyErr_Occurred()) {
             PyErr_Clear();
-            return op_read;
+            return OP_READ;
         }
         switch (f & O_ACCMODE) {
-        case O_WRONLY: return op_write;
-        case O_RDWR: return op_readwrite;
-        default: return op_read;
+        case O_WRONLY: return OP_WRITE;
+        case O_RDWR: return OP_READWRITE;
+        default: return OP_READ;
         }
     }
-    return op_read;
+    return OP_READ;
 }
 
 #define ARG(i) (PyTuple_GET_SIZE(args) > (i) ? PyTuple_GET_ITEM(args, (i)) : NULL)
@@ -479,32 +510,36 @@ record(enum event_kind kind, const char *event, PyObject *args)
     switch (kind) {
     case EV_OPEN:
         a = absolute(ARG(0), NULL);
-        if (a != NULL) rc = add(open_op(ARG(1), ARG(2)), a, NULL);
-        break;
+        if (a != NULL) {
+            rc = add(open_op(ARG(1), ARG(2)), a, NULL);
+            Py_DECREF(a);
+            return rc;
+        }
+        return PyErr_Occurred() ? -1 : 0; /* no path (a descriptor), or it failed */
     case EV_RENAME:
         a = absolute(ARG(0), ARG(2));
         if (a != NULL) {
             b = absolute(ARG(1), ARG(3));
-            rc = add(op_rename, a, b);
+            rc = add(OP_RENAME, a, b);
         }
         break;
     case EV_REMOVE:
         a = absolute(ARG(0), ARG(1));
-        rc = add(op_delete, a, NULL);
+        rc = add(OP_DELETE, a, NULL);
         break;
     case EV_COPYFILE:
         a = absolute(ARG(0), NULL);
         b = absolute(ARG(1), NULL);
-        rc = add(op_read, a, NULL);
-        if (rc == 0) rc = add(op_write, b, NULL);
+        rc = add(OP_READ, a, NULL);
+        if (rc == 0) rc = add(OP_WRITE, b, NULL);
         break;
     case EV_MKDIR:
         a = absolute(ARG(0), ARG(2));
-        rc = add(op_mkdir, a, NULL);
+        rc = add(OP_MKDIR, a, NULL);
         break;
     case EV_RMDIR:
         a = absolute(ARG(0), ARG(1));
-        rc = add(op_rmdir, a, NULL);
+        rc = add(OP_RMDIR, a, NULL);
         break;
     case EV_CHDIR:
         invalidate_cwd();
@@ -533,18 +568,39 @@ record(enum event_kind kind, const char *event, PyObject *args)
     }
     Py_XDECREF(a);
     Py_XDECREF(b);
-    return rc;
+    return rc < 0 || PyErr_Occurred() ? -1 : 0;
+}
+
+/* An open() of an absolute str path (nearly every event recorded): counted as it is, without
+ * absolute()'s conversions. 1 when it was one (rc set), 0 when record() must look at it. */
+HOT int
+record_plain_open(PyObject *args, int *rc)
+{
+    PyObject *path = ARG(0);
+    if (path == NULL || !PyUnicode_CheckExact(path)) return 0;
+#if PY_VERSION_HEX < 0x030c0000
+    if (PyUnicode_READY(path) < 0) return 0; /* record() meets the same failure and reports it */
+#endif
+    if (PyUnicode_GET_LENGTH(path) == 0) return 0;
+    if (PyUnicode_IS_COMPACT_ASCII(path) ? *(const char *)((PyASCIIObject *)path + 1) != '/'
+                                         : PyUnicode_READ_CHAR(path, 0) != '/') {
+        return 0;
+    }
+    *rc = add(open_op(ARG(1), ARG(2)), path, NULL);
+    return 1;
 }
 
 static int
 hook(const char *event, PyObject *args, void *userData)
 {
     enum event_kind kind = classify(event);
+    int rc = 0;
     (void)userData;
     if (kind == EV_NONE || !ready) {
         return 0;
     }
-    if (record(kind, event, args) < 0 || PyErr_Occurred()) {
+    if (!(kind == EV_OPEN && record_plain_open(args, &rc))) rc = record(kind, event, args);
+    if (rc < 0) { /* -1 whenever an exception is set */
         /* never let a recording failure reach the workload: keep a note, clear, carry on */
         PyObject *type, *value, *tb, *msg = NULL, *pair;
         PyErr_Fetch(&type, &value, &tb);
@@ -909,6 +965,30 @@ out_put(struct out *o, const char *s, size_t n)
     return 0;
 }
 
+/* Eight bytes of a string as one little-endian word: byte k of memory is byte k of the value. */
+static inline uint64_t
+load_le64(const unsigned char *p)
+{
+    uint64_t x;
+    memcpy(&x, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    x = __builtin_bswap64(x);
+#endif
+    return x;
+}
+
+#define ONES 0x0101010101010101ULL
+#define LOW7 0x7f7f7f7f7f7f7f7fULL
+#define HIGHS 0x8080808080808080ULL
+
+/* 0x80 in each byte of x that equals c, 0 in the others (exact: no carry crosses a byte). */
+static inline uint64_t
+bytes_equal(uint64_t x, unsigned char c)
+{
+    uint64_t t = x ^ (ONES * c);
+    return ~(((t & LOW7) + LOW7) | t | LOW7);
+}
+
 /* The same test as shard.normalise_files' `clean`: "//", "/./", "/../" inside, or a trailing
  * "/", "/." or "/.."; a NUL (which the Python writer uses as a separator) sends it there too. */
 #define AT(i) PyUnicode_READ(kind, data, (i))
@@ -926,7 +1006,7 @@ needs_normalising(PyObject *s)
         const uint64_t low7 = 0x7f7f7f7f7f7f7f7fULL, ones = 0x0101010101010101ULL;
         uint64_t x, t, nul, slash, next;
         for (i = 0; i + 8 < n; i += 8) { /* `<`: the byte after the word is there too */
-            memcpy(&x, bytes + i, 8);
+            x = load_le64(bytes + i);
             t = x;
             nul = ~(((t & low7) + low7) | t | low7);             /* 0x80 in each zero byte */
             t = x ^ (ones * '/');
@@ -1019,44 +1099,74 @@ put_escape(char *w, Py_UCS4 c)
 static inline int
 word_needs_escape(uint64_t x)
 {
-    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
-    uint64_t low = (x - ones * 0x20) & ~x;                  /* a byte < 0x20 */
-    uint64_t high = (x + ones * (0x80 - 0x7f)) | x;         /* a byte >= 0x7f */
-    uint64_t quote = x ^ (ones * '"'), slash = x ^ (ones * '\\');
-    quote = (quote - ones) & ~quote;                         /* a zero byte: a '"' */
-    slash = (slash - ones) & ~slash;                         /* a zero byte: a '\\' */
-    return ((low | high | quote | slash) & highs) != 0;
+    uint64_t low = (x - ONES * 0x20) & ~x;                  /* a byte < 0x20 */
+    uint64_t high = (x + ONES * (0x80 - 0x7f)) | x;         /* a byte >= 0x7f */
+    uint64_t quote = x ^ (ONES * '"'), slash = x ^ (ONES * '\\');
+    quote = (quote - ONES) & ~quote;                         /* a zero byte: a '"' */
+    slash = (slash - ONES) & ~slash;                         /* a zero byte: a '\\' */
+    return ((low | high | quote | slash) & HIGHS) != 0;
 }
 
 /* A path as a quoted JSON string at w (room for 12 bytes per character + 2 reserved by the
  * caller). Returns the end, or NULL when the path needs normalising (see needs_normalising). A
- * Latin-1 path with nothing to escape (almost every path) is checked a word at a time and copied
- * at once. */
-static char *
+ * Latin-1 path with nothing to escape (almost every path) is checked a word at a time, for both
+ * escapes and normalising, in one pass, and copied at once. */
+HOT char *
 put_path(char *w, PyObject *s)
 {
     Py_ssize_t i, n = PyUnicode_GET_LENGTH(s);
     *w++ = '"';
     if (PyUnicode_KIND(s) == PyUnicode_1BYTE_KIND) {
         const unsigned char *b = PyUnicode_1BYTE_DATA(s);
-        uint64_t x;
-        /* the usual path: no character to escape, checked eight at a time, copied at once */
-        for (i = 0; i + 8 <= n; i += 8) {
-            memcpy(&x, b + i, 8);
-            if (word_needs_escape(x)) break;
-        }
-        if (i + 8 > n) {
-            for (; i < n; i++) {
-                if (char_class[b[i]] == 0) break;
+        uint64_t x, slash, next;
+#if defined(__SSE2__)
+        if (n >= 16) {
+            /* sixteen bytes at a time, copied as they pass: a byte to escape (signed < ' ' is also
+             * every byte >= 0x80; 0x7f, '"', '\\'), or a '/' before a '/' or '.' ('.' | 1 == '/').
+             * The last block overlaps the one before; the byte after it is the str's own NUL
+             * terminator, so a trailing '/' is tested on its own. */
+            const __m128i space = _mm_set1_epi8(' '), del = _mm_set1_epi8(0x7f), quote = _mm_set1_epi8('"'),
+                          backslash = _mm_set1_epi8('\\'), sep = _mm_set1_epi8('/'), one = _mm_set1_epi8(1);
+            Py_ssize_t at;
+            for (i = 0;; i += 16) {
+                __m128i v, after, bad;
+                at = i + 16 < n ? i : n - 16;
+                v = _mm_loadu_si128((const __m128i *)(b + at));
+                after = _mm_loadu_si128((const __m128i *)(b + at + 1));
+                bad = _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(v, space), _mm_cmpeq_epi8(v, del)),
+                                   _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)));
+                bad = _mm_or_si128(bad, _mm_and_si128(_mm_cmpeq_epi8(v, sep), _mm_cmpeq_epi8(_mm_or_si128(after, one), sep)));
+                if (_mm_movemask_epi8(bad) != 0) goto careful;
+                _mm_storeu_si128((__m128i *)(w + at), v);
+                if (at == n - 16) break;
             }
-        }
-        if (i == n) {
-            if (needs_normalising(s)) return NULL;
-            memcpy(w, b, (size_t)n);
+            if (b[n - 1] == '/') goto careful;
             w += n;
             *w++ = '"';
             return w;
         }
+#endif
+        for (i = 0; i + 8 <= n; i += 8) {
+            x = load_le64(b + i);
+            if (word_needs_escape(x)) goto careful;
+            slash = bytes_equal(x, '/');
+            if (slash) {
+                /* the byte after each one: '/' or '.' ('.' | 1 == '/') may start "//", "/./", "/../";
+                 * after the last byte, the end of the path counts as one (a trailing "/") */
+                next = (x >> 8) | ((uint64_t)(i + 8 < n ? b[i + 8] : '/') << 56);
+                if (slash & bytes_equal(next | ONES, '/')) goto careful;
+            }
+        }
+        for (; i < n; i++) {
+            unsigned char c = b[i];
+            if (char_class[c] == 1) continue;
+            if (char_class[c] == 0 || i + 1 == n || b[i + 1] == '/' || b[i + 1] == '.') goto careful;
+        }
+        memcpy(w, b, (size_t)n);
+        w += n;
+        *w++ = '"';
+        return w;
+    careful: /* something to escape, a NUL, or a '/' before '/' or '.' (often "/.hidden"): byte by byte */
         for (i = 0; i < n; i++) {
             unsigned char c = b[i];
             switch (char_class[c]) {
@@ -1094,14 +1204,18 @@ put_path(char *w, PyObject *s)
 }
 
 /* ,"count":<n>} into buf (at least 32 bytes); returns its length */
-static int
+HOT int
 format_count(char *buf, long long count)
 {
     char digits[24];
-    int k = 0, len = 0;
+    int k = 0, len = 9;
     unsigned long long v = count < 0 ? 0ULL - (unsigned long long)count : (unsigned long long)count;
     memcpy(buf, ",\"count\":", 9);
-    len = 9;
+    if (v < 10 && count >= 0) { /* nearly every entry */
+        buf[9] = (char)('0' + v);
+        buf[10] = '}';
+        return 11;
+    }
     if (count < 0) buf[len++] = '-';
     do {
         digits[k++] = (char)('0' + v % 10);
@@ -1112,113 +1226,340 @@ format_count(char *buf, long long count)
     return len;
 }
 
+/* roar's own directories (the shard dir, the shim, runtime trees; each ending in "/"), prepared
+ * once per render: every path is checked against each. */
+struct prefix {
+    PyObject *str;
+    const unsigned char *data;
+    Py_ssize_t len;
+    size_t bytes;
+    int kind;
+    uint64_t tail; /* its last eight bytes, when it has eight */
+};
+
+struct prefixes {
+    Py_ssize_t n;
+    struct prefix *p;
+    /* When every prefix is Latin-1: the bytes they all start with, and the byte that follows those
+     * in each. Nearly every path fails a test against these and is compared with no prefix. */
+    size_t common;
+    uint64_t common_tail; /* the last eight bytes of the common part, when it has eight */
+    int filter, any_next;
+    unsigned char next[256];
+};
+
+/* Fill pre from a tuple of str. Returns 1, 0 when the tuple holds something else, or -1 with an
+ * exception. Release with PyMem_Free(pre->p) in every case. */
 static int
-has_prefix(PyObject *path, PyObject *prefixes)
+prepare_prefixes(PyObject *tuple, struct prefixes *pre)
 {
-    Py_ssize_t k;
-    for (k = 0; k < PyTuple_GET_SIZE(prefixes); k++) {
-        PyObject *pre = PyTuple_GET_ITEM(prefixes, k);
-        Py_ssize_t r, m = PyUnicode_GET_LENGTH(pre);
-        if (PyUnicode_KIND(pre) == PyUnicode_KIND(path)) {
-            if (PyUnicode_GET_LENGTH(path) >= m &&
-                memcmp(PyUnicode_DATA(path), PyUnicode_DATA(pre), (size_t)m * PyUnicode_KIND(pre)) == 0) {
-                return 1;
-            }
+    Py_ssize_t k, n = PyTuple_GET_SIZE(tuple);
+    pre->n = 0;
+    pre->p = PyMem_Malloc((size_t)(n > 0 ? n : 1) * sizeof *pre->p);
+    if (pre->p == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (k = 0; k < n; k++) {
+        PyObject *str = PyTuple_GET_ITEM(tuple, k);
+        struct prefix *p = &pre->p[k];
+        if (!PyUnicode_Check(str)) return 0;
+#if PY_VERSION_HEX < 0x030c0000
+        if (PyUnicode_READY(str) < 0) return -1;
+#endif
+        p->str = str;
+        p->data = PyUnicode_DATA(str);
+        p->len = PyUnicode_GET_LENGTH(str);
+        p->kind = PyUnicode_KIND(str);
+        p->bytes = (size_t)p->len * (size_t)p->kind;
+        p->tail = p->bytes >= 8 ? load_le64(p->data + p->bytes - 8) : 0;
+        pre->n = k + 1;
+    }
+    pre->filter = n > 0;
+    pre->common = n > 0 ? pre->p[0].bytes : 0;
+    pre->any_next = 0;
+    memset(pre->next, 0, sizeof pre->next);
+    for (k = 0; k < n; k++) {
+        const struct prefix *p = &pre->p[k];
+        size_t c = 0;
+        if (p->kind != PyUnicode_1BYTE_KIND) pre->filter = 0;
+        while (c < pre->common && c < p->bytes && p->data[c] == pre->p[0].data[c]) c++;
+        pre->common = c;
+    }
+    pre->common_tail = pre->filter && pre->common >= 8 ? load_le64(pre->p[0].data + pre->common - 8) : 0;
+    for (k = 0; k < n; k++) {
+        const struct prefix *p = &pre->p[k];
+        if (p->bytes > pre->common) {
+            pre->next[p->data[pre->common]] = 1;
+        } else {
+            pre->any_next = 1; /* this prefix is the common part itself */
+        }
+    }
+    return 1;
+}
+
+/* Does path start with one of the prefixes? 1, 0, or -1 with an exception. The last eight bytes of
+ * a prefix are compared first: paths mostly start alike ("/tmp/...", "/home/..."), end differently. */
+HOT int
+has_prefix(PyObject *path, const struct prefixes *pre)
+{
+    Py_ssize_t k, n = PyUnicode_GET_LENGTH(path);
+    int kind = PyUnicode_KIND(path);
+    const unsigned char *data = PyUnicode_DATA(path);
+    if (pre->filter && kind == PyUnicode_1BYTE_KIND) {
+        /* cheapest tests first: the end of the common part, the byte after it, then all of it */
+        size_t c = pre->common;
+        if ((size_t)n < c || (c >= 8 && load_le64(data + c - 8) != pre->common_tail)) return 0;
+        if (!pre->any_next && ((size_t)n == c || !pre->next[data[c]])) return 0;
+        if (memcmp(data, pre->p[0].data, c) != 0) return 0;
+    }
+    for (k = 0; k < pre->n; k++) {
+        const struct prefix *p = &pre->p[k];
+        Py_ssize_t r;
+        if (p->kind == kind) {
+            if (n < p->len) continue;
+            if (p->bytes >= 8 && load_le64(data + p->bytes - 8) != p->tail) continue;
+            if (memcmp(data, p->data, p->bytes) == 0) return 1;
             continue;
         }
-        r = PyUnicode_Tailmatch(path, pre, 0, PY_SSIZE_T_MAX, -1);
+        r = PyUnicode_Tailmatch(path, p->str, 0, PY_SSIZE_T_MAX, -1);
         if (r != 0) return (int)r; /* 1, or -1 with an exception */
     }
     return 0;
 }
 
+/* {"op":"<op>","path": for each op, padded: copied with one fixed-size memcpy */
+static char op_head[N_OPS][32];
+static size_t op_head_len[N_OPS];
+
+static void
+init_op_heads(void)
+{
+    int i;
+    for (i = 0; i < N_OPS; i++) {
+        op_head_len[i] = (size_t)snprintf(op_head[i], sizeof op_head[i], "{\"op\":\"%s\",\"path\":", op_text[i]);
+    }
+}
+
+/* One entry of the files array appended to o (a ',' first unless it is the first):
+ * {"op":"<op>","path":<path>,"dest":<dest or null>,"count":<count>}. Returns 0, 1 when a path
+ * needs normalising (the caller then leaves the whole list to Python), or -1 with an exception. */
+HOT int
+put_entry(struct out *o, int op, PyObject *path, PyObject *dest, long long count)
+{
+    char *w;
+    size_t room = 64 + 12 * (size_t)PyUnicode_GET_LENGTH(path);
+    if (dest != NULL) room += 12 * (size_t)PyUnicode_GET_LENGTH(dest);
+    if (out_reserve(o, room) < 0) return -1;
+    w = o->p + o->len;
+    if (o->len > 1) *w++ = ',';
+    memcpy(w, op_head[op], sizeof op_head[op]);
+    w += op_head_len[op];
+    if ((w = put_path(w, path)) == NULL) return 1;
+    if (dest == NULL) {
+        memcpy(w, ",\"dest\":null", 12);
+        w += 12;
+    } else {
+        memcpy(w, ",\"dest\":", 8);
+        w += 8;
+        if ((w = put_path(w, dest)) == NULL) return 1;
+    }
+    w += format_count(w, count);
+    o->len = (size_t)(w - o->p);
+    return 0;
+}
+
+/* The finished array as bytes (o->bytes resized to its length, no copy), or NULL. */
+static PyObject *
+out_finish(struct out *o)
+{
+    PyObject *result;
+    if (out_put(o, "]", 1) < 0) return NULL;
+    if (_PyBytes_Resize(&o->bytes, (Py_ssize_t)o->len) < 0) return NULL;
+    result = o->bytes;
+    o->bytes = NULL;
+    return result;
+}
+
+/* The index of an op name, or -1 for a name the recorder never uses. */
+static int
+op_index(PyObject *op)
+{
+    int i;
+    for (i = 0; i < N_OPS; i++) {
+        if (op == op_names[i]) return i;
+    }
+    for (i = 0; i < N_OPS; i++) {
+        if (PyUnicode_CompareWithASCIIString(op, op_text[i]) == 0) return i;
+    }
+    return -1;
+}
+
 static PyObject *
 roar_render_files(PyObject *self, PyObject *args)
 {
-    PyObject *ops, *paths, *dests, *counts, *prefixes, *result = NULL;
+    PyObject *ops, *paths, *dests, *counts, *prefix_tuple, *result = NULL;
     struct out o = {NULL, NULL, 0, 0};
-    Py_ssize_t i, n, k;
+    struct prefixes pre;
+    Py_ssize_t i, n;
+    int rc, fallback = 0;
     (void)self;
     if (!PyArg_ParseTuple(args, "O!O!O!O!O!:render_files", &PyList_Type, &ops, &PyList_Type, &paths, &PyList_Type,
-                          &dests, &PyList_Type, &counts, &PyTuple_Type, &prefixes)) {
+                          &dests, &PyList_Type, &counts, &PyTuple_Type, &prefix_tuple)) {
         return NULL;
     }
     n = PyList_GET_SIZE(paths);
     if (PyList_GET_SIZE(ops) != n || PyList_GET_SIZE(dests) != n || PyList_GET_SIZE(counts) != n) Py_RETURN_NONE;
-    for (k = 0; k < PyTuple_GET_SIZE(prefixes); k++) {
-        if (!PyUnicode_Check(PyTuple_GET_ITEM(prefixes, k))) Py_RETURN_NONE;
+    rc = prepare_prefixes(prefix_tuple, &pre);
+    if (rc <= 0) {
+        fallback = rc == 0;
+        goto done;
     }
     {
         /* one allocation for the usual list (nothing to escape): each entry's plain size, plus room
          * for the worst case of the longest one, which every entry reserves below */
         size_t total = 2, longest = 0;
         for (i = 0; i < n; i++) {
-            PyObject *op = PyList_GET_ITEM(ops, i), *path = PyList_GET_ITEM(paths, i), *dest = PyList_GET_ITEM(dests, i);
+            PyObject *path = PyList_GET_ITEM(paths, i), *dest = PyList_GET_ITEM(dests, i);
             size_t len = 0;
             if (PyUnicode_Check(path)) len += (size_t)PyUnicode_GET_LENGTH(path);
             if (dest != Py_None && PyUnicode_Check(dest)) len += (size_t)PyUnicode_GET_LENGTH(dest);
-            total += 64 + len + (PyUnicode_Check(op) ? (size_t)PyUnicode_GET_LENGTH(op) : 0);
+            total += 64 + len;
             if (len > longest) longest = len;
         }
         if (out_reserve(&o, total + 12 * longest) < 0) goto done;
     }
-    if (out_put(&o, "[", 1) < 0) goto done;
+    o.p[o.len++] = '[';
     for (i = 0; i < n; i++) {
         PyObject *op = PyList_GET_ITEM(ops, i), *path = PyList_GET_ITEM(paths, i), *dest = PyList_GET_ITEM(dests, i);
         PyObject *count_obj = PyList_GET_ITEM(counts, i);
-        size_t oplen;
         long long count;
-        int own;
-        char *w;
-        if (!PyUnicode_Check(op) || !PyUnicode_IS_ASCII(op) || !PyUnicode_Check(path) || !PyLong_Check(count_obj) ||
-            (dest != Py_None && !PyUnicode_Check(dest))) {
-            goto fallback;
+        int own, k;
+        if (!PyUnicode_Check(op) || !PyUnicode_Check(path) || !PyLong_Check(count_obj) ||
+            (dest != Py_None && !PyUnicode_Check(dest)) || (k = op_index(op)) < 0) {
+            fallback = 1;
+            goto done;
         }
-        own = has_prefix(path, prefixes);
+#if PY_VERSION_HEX < 0x030c0000
+        if (PyUnicode_READY(path) < 0 || (dest != Py_None && PyUnicode_READY(dest) < 0)) goto done;
+#endif
+        own = has_prefix(path, &pre);
         if (own < 0) goto done;
         if (own) {
             /* left out, but a path to normalise anywhere sends the whole list to Python, as there */
-            if (needs_normalising(path) || (dest != Py_None && needs_normalising(dest))) goto fallback;
+            if (needs_normalising(path) || (dest != Py_None && needs_normalising(dest))) {
+                fallback = 1;
+                goto done;
+            }
             continue;
         }
         count = PyLong_AsLongLong(count_obj);
         if (count == -1 && PyErr_Occurred()) goto done;
-        oplen = (size_t)PyUnicode_GET_LENGTH(op);
-        if (out_reserve(&o, 64 + oplen + 12 * (size_t)PyUnicode_GET_LENGTH(path) +
-                                (dest == Py_None ? 0 : 12 * (size_t)PyUnicode_GET_LENGTH(dest))) < 0) {
+        rc = put_entry(&o, k, path, dest == Py_None ? NULL : dest, count);
+        if (rc != 0) {
+            fallback = rc > 0;
             goto done;
         }
-        w = o.p + o.len;
-        if (o.len > 1) *w++ = ',';
-        memcpy(w, "{\"op\":\"", 7);
-        w += 7;
-        memcpy(w, PyUnicode_DATA(op), oplen);
-        w += oplen;
-        memcpy(w, "\",\"path\":", 9);
-        w += 9;
-        if ((w = put_path(w, path)) == NULL) goto fallback;
-        memcpy(w, ",\"dest\":", 8);
-        w += 8;
-        if (dest == Py_None) {
-            memcpy(w, "null", 4);
-            w += 4;
-        } else if ((w = put_path(w, dest)) == NULL) {
-            goto fallback;
-        }
-        w += format_count(w, count);
-        o.len = (size_t)(w - o.p);
     }
-    if (out_put(&o, "]", 1) < 0) goto done;
-    if (_PyBytes_Resize(&o.bytes, (Py_ssize_t)o.len) == 0) {
-        result = o.bytes;
-        o.bytes = NULL;
-    }
+    result = out_finish(&o);
 done:
+    PyMem_Free(pre.p);
     Py_XDECREF(o.bytes);
+    if (fallback) Py_RETURN_NONE;
     return result;
-fallback:
+}
+
+/* render_table(prefixes): render_files of what drain_columns() would return, straight from the
+ * table, which is left as it is. At exit that saves copying 20,000 entries into Python lists and
+ * freeing them again, for a process that is about to end anyway (after a failed exec the table
+ * still holds everything for the real end; a fork child's reset() empties it). */
+static PyObject *
+roar_render_table(PyObject *self, PyObject *prefix_tuple)
+{
+    struct out o = {NULL, NULL, 0, 0};
+    struct prefixes pre = {0, NULL};
+    Py_ssize_t k, left, in_group[N_OPS + 1] = {0};
+    size_t total = 2, longest = 0;
+    PyObject *result = NULL;
+    int g, rc, fallback = 0;
+    (void)self;
+    if (!PyTuple_Check(prefix_tuple) || (rc = prepare_prefixes(prefix_tuple, &pre)) == 0) {
+        PyMem_Free(pre.p);
+        PyErr_SetString(PyExc_TypeError, "render_table(prefixes): prefixes must be a tuple of str");
+        return NULL;
+    }
+    if (rc < 0) {
+        PyMem_Free(pre.p);
+        return NULL;
+    }
+    BUFFER_LOCK();
+    /* the groups of for_each_entry: each op's entries without a dest in op order, then those with one */
+    for (k = 0; k < n_entries; k++) {
+        struct entry *e = &entries[k];
+        size_t len = (size_t)PyUnicode_GET_LENGTH(e->path);
+        if (e->dest != NULL) len += (size_t)PyUnicode_GET_LENGTH(e->dest);
+        in_group[e->dest != NULL ? N_OPS : e->op]++;
+        total += 64 + len;
+        if (len > longest) longest = len;
+    }
+    if (out_reserve(&o, total + 12 * longest) < 0) goto done;
+    o.p[o.len++] = '[';
+    for (g = 0; g <= N_OPS; g++) {
+        for (k = 0, left = in_group[g]; left > 0; k++) {
+            struct entry *e = &entries[k];
+            int own;
+            if ((e->dest != NULL ? N_OPS : e->op) != g) continue;
+            left--;
+            own = has_prefix(e->path, &pre);
+            if (own < 0) goto done;
+            if (own) {
+                if (needs_normalising(e->path) || (e->dest != NULL && needs_normalising(e->dest))) {
+                    fallback = 1;
+                    goto done;
+                }
+                continue;
+            }
+            rc = put_entry(&o, e->op, e->path, e->dest, (long long)e->count);
+            if (rc != 0) {
+                fallback = rc > 0;
+                goto done;
+            }
+        }
+    }
+    result = out_finish(&o);
+done:
+    BUFFER_UNLOCK();
+    PyMem_Free(pre.p);
     Py_XDECREF(o.bytes);
-    Py_RETURN_NONE;
+    if (fallback) Py_RETURN_NONE;
+    return result;
+}
+
+/* drain_events() -> (spawned, dropped, errors): drain() without the file events, which stay in the
+ * table for render_table(). */
+static PyObject *
+roar_drain_events(PyObject *self, PyObject *unused)
+{
+    PyObject *out = NULL, *new_spawned, *new_errors;
+    (void)self;
+    (void)unused;
+    if (ensure_buffers() < 0) return NULL;
+    new_spawned = PyList_New(0);
+    new_errors = PyList_New(0);
+    if (new_spawned != NULL && new_errors != NULL) {
+        BUFFER_LOCK();
+        out = Py_BuildValue("(OnO)", spawned, dropped, errors);
+        if (out != NULL) {
+            Py_SETREF(spawned, new_spawned);
+            Py_SETREF(errors, new_errors);
+            new_spawned = new_errors = NULL;
+            dropped = 0;
+        }
+        BUFFER_UNLOCK();
+    }
+    Py_XDECREF(new_spawned);
+    Py_XDECREF(new_errors);
+    return out;
 }
 
 static PyObject *
@@ -1292,6 +1633,11 @@ static PyMethodDef methods[] = {
     {"render_files", roar_render_files, METH_VARARGS,
      "render_files(ops, paths, dests, counts, prefixes) -> bytes or None: the shard's files array as JSON,\n"
      "leaving out paths under prefixes; None when a path needs normalising (the caller does it then)."},
+    {"render_table", roar_render_table, METH_O,
+     "render_table(prefixes) -> bytes or None: render_files() of what drain_columns() would return, from\n"
+     "the recorder's own table, which is left as it is (what the shim does at exit)."},
+    {"drain_events", roar_drain_events, METH_NOARGS,
+     "drain_events() -> (spawned, dropped, errors): drain() without the file events (see render_table)."},
     {"reset", roar_reset, METH_NOARGS, "reset(): forget everything recorded (after fork)."},
     {"arm_exit_fix", roar_arm_exit_fix, METH_VARARGS,
      "arm_exit_fix(path, temp, head, tail, code) -> bool: at exit(), when the status differs from code,\n"
@@ -1316,22 +1662,16 @@ PyMODINIT_FUNC
 PyInit__roar_runtime(void)
 {
     PyObject *m = PyModule_Create(&moduledef);
+    int i;
     if (m == NULL) return NULL;
-    if ((op_read = intern("read")) == NULL || (op_write = intern("write")) == NULL ||
-        (op_readwrite = intern("readwrite")) == NULL || (op_rename = intern("rename")) == NULL ||
-        (op_delete = intern("delete")) == NULL || (op_mkdir = intern("mkdir")) == NULL ||
-        (op_rmdir = intern("rmdir")) == NULL) {
-        Py_DECREF(m);
-        return NULL;
+    for (i = 0; i < N_OPS; i++) {
+        if ((op_names[i] = intern(op_text[i])) == NULL) {
+            Py_DECREF(m);
+            return NULL;
+        }
     }
-    op_names[0] = op_read;
-    op_names[1] = op_write;
-    op_names[2] = op_readwrite;
-    op_names[3] = op_rename;
-    op_names[4] = op_delete;
-    op_names[5] = op_mkdir;
-    op_names[6] = op_rmdir;
     init_char_class();
+    init_op_heads();
 #ifdef Py_GIL_DISABLED
     /* safe without the GIL (buffer_lock); otherwise importing it would re-enable the GIL and warn */
     PyUnstable_Module_SetGIL(m, Py_MOD_GIL_NOT_USED);

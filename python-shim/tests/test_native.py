@@ -143,7 +143,8 @@ class NativeTest(ShimTestCase):
     def test_runtime_renders_the_file_list_as_the_python_writer_does(self):
         sys.path.insert(0, self.tree)
         self.addCleanup(sys.path.remove, self.tree)
-        from _roar_shim.shard import _prefixes, normalise_files, render_files
+        from _roar_shim.filelist import normalise_files, render_files
+        from _roar_shim.shard import _prefixes
 
         import _roar_runtime
 
@@ -168,6 +169,52 @@ class NativeTest(ShimTestCase):
             with self.subTest(path=path):  # normalising is left to the Python writer
                 self.assertIsNone(_roar_runtime.render_files(["read"], [path], [None], [1], ()))
                 self.assertIsNone(_roar_runtime.render_files(["rename"], ["/a"], [path], [1], ()))
+
+    def test_table_renders_what_the_drained_columns_render(self):
+        # render_table (what the shim uses at exit) must give the bytes the Python writer makes of
+        # drain_columns() for the same events, and leave the table as it was until that drain
+        code = (
+            "import os, _roar_runtime\n"
+            "from _roar_shim.filelist import normalise_files, render_files\n"
+            "from _roar_shim.shard import _prefixes\n"
+            "os.mkdir('d'); os.mkdir('own')\n"
+            "for name in ('a.txt', 'q\"uote.txt', 'caf\\u00e9.txt', 'new\\nline', 'emoji-\\U0001f996', 'long-' + 'x' * 40):\n"
+            "    open(os.path.join('d', name), 'w').close()\n"
+            "open('d/a.txt').read(); open('d/a.txt').read()\n"
+            "open('own/left-out.txt', 'w').close()\n"
+            "os.rename('d/a.txt', 'd/b.txt'); os.remove('d/b.txt')\n"
+            "os.system('true')\n"
+            "spawned, dropped, errors = _roar_runtime.drain_events()\n"
+            "own = [os.path.join(os.getcwd(), 'own')]\n"
+            "table = _roar_runtime.render_table(_prefixes(own))\n"
+            "cols, later, _, _ = _roar_runtime.drain_columns()\n"
+            "expected = render_files(normalise_files([cols], own, True)).encode('ascii')\n"
+            "print(table == expected, b'left-out' in table, b'\"count\":2' in table)\n"
+            "print([s[0] for s in spawned], later, _roar_runtime.render_table(()))\n"
+        )
+        run = self.run_py(code, env={"ROAR_RUNTIME_PYTHONPATH": self.tree})
+        self.assertEqual(run.returncode, 0, run.stderr)
+        self.assertEqual(run.stdout.decode().splitlines(), ["True False True", "['os.system'] [] b'[]'"], run.stderr)
+
+    def test_a_path_to_normalise_is_written_by_the_python_writer(self):
+        code = "import os\nos.mkdir('d')\nopen('d/../x.txt', 'w').close()\nfor i in range(50):\n    open('d/f%d' % i, 'w').close()\n"
+        run = self.run_py(code, env={"ROAR_RUNTIME_PYTHONPATH": self.tree})
+        self.assertEqual(run.returncode, 0, run.stderr)
+        shard = run.shard()
+        self.assertEqual(shard["capture"]["audit_backend"], "native")
+        self.assertEqual(shard["capture"]["errors"], [])
+        written = [p for op, p, _ in self.files_of(shard) if op == "write"]
+        self.assertEqual(written[0], os.path.join(self.work, "x.txt"))
+        self.assertEqual(len(written), 51)
+
+    def test_failed_exec_under_native_keeps_every_event(self):
+        code = "import os\nopen('a.txt','w').close()\ntry:\n    os.execv('/nonexistent/prog', ['x'])\nexcept OSError:\n    pass\nopen('b.txt','w').close()\n"
+        run = self.run_py(code, env={"ROAR_RUNTIME_PYTHONPATH": self.tree})
+        self.assertEqual(run.returncode, 0, run.stderr)
+        shard = run.shard()
+        self.assertEqual(shard["capture"]["audit_backend"], "native")
+        self.assertEqual([s["event"] for s in shard["spawned"]], ["os.exec"], "the failed attempt, once")
+        self.assertEqual(sorted(p for _, p, _ in self.files_of(shard, self.work + os.sep)), [os.path.join(self.work, n) for n in ("a.txt", "b.txt")])
 
     def test_build_wheel_prints_the_name_it_builds(self):
         proc = subprocess.run([sys.executable, BUILD_WHEEL, "--out", self.tmp, "--print-name"], stdout=subprocess.PIPE, env=clean_env())

@@ -9,7 +9,7 @@ import unittest
 from shim_support import SHIM_DIR
 
 sys.path.insert(0, SHIM_DIR)
-from _roar_shim.shard import normalise_files, render_files  # noqa: E402
+from _roar_shim.filelist import normalise_files, render_files  # noqa: E402
 
 TRICKY = [
     ("read", "/data/plain.txt", None, 1),
