@@ -96,6 +96,16 @@ describe.skipIf(!python)("lineage: pipeline shapes", () => {
     expect(lineage.jobs).toHaveLength(12);
   });
 
+  it("a project with no job yet: dag in every format and status answer, exit 0", () => {
+    const p = project("lineage-empty");
+    const json = p.roar(["dag", "--format", "json"]);
+    expect(json.status).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual({ summary: { steps: 0, stale: 0 }, steps: [], artifacts: [] });
+    expect(p.roar(["dag", "--json"], { ROAR_DEBUG: "1" }).stdout).toBe(json.stdout);
+    for (const args of [["dag"], ["dag", "--format", "dot"], ["dag", "--format", "mermaid"], ["status"]])
+      expect(p.roar(args).status).toBe(0);
+  });
+
   it("dag --format json over 9,000 files prints, range by range, what the oclif command prints", () => {
     const p = project("lineage-wide");
     p.write("data/raw.csv", "x\n");

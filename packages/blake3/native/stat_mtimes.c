@@ -145,19 +145,22 @@ static napi_value usage(napi_env env, const char *signature) {
 #define GROUPS_USAGE \
   "statMtimesInGroups(paths: string, ends: Int32Array, root: string, groups: Int32Array[], onGroup: function)"
 
-// An Int32Array argument's elements, or NULL after throwing a TypeError.
+// An Int32Array argument's elements (an empty one's may be any pointer), or NULL after throwing a TypeError.
 static const int32_t *int32_elements(napi_env env, napi_value value, size_t *count, const char *signature) {
+  static const int32_t none[1] = {0};
   bool is_typed = false;
   napi_typedarray_type ta;
   void *data = NULL;
   napi_value ab;
   size_t offset;
   if (napi_is_typedarray(env, value, &is_typed) != napi_ok || !is_typed ||
-      napi_get_typedarray_info(env, value, &ta, count, &data, &ab, &offset) != napi_ok || ta != napi_int32_array) {
+      napi_get_typedarray_info(env, value, &ta, count, &data, &ab, &offset) != napi_ok || ta != napi_int32_array ||
+      (data == NULL && *count > 0)) {
     usage(env, signature);
     return NULL;
   }
-  return data;
+  // An empty array may have no memory behind it: NULL here would read as the error above.
+  return *count == 0 ? none : data;
 }
 
 // The arguments both calls share: the paths (copied), their ends (checked, not copied) and the root

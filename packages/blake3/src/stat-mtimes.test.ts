@@ -116,6 +116,19 @@ describe("statMtimesInGroups", () => {
       );
   });
 
+  it.each([true, false])("native %s: no paths, or empty groups, resolve too", async (native) => {
+    expect(Array.from(statMtimes("", new Int32Array(0), root, { native }))).toEqual([]);
+    const none = statMtimesInGroups("", new Int32Array(0), root, [new Int32Array(0)], { native });
+    expect(none.mtimes).toBeInstanceOf(Float64Array);
+    expect(none.mtimes.length).toBe(0);
+    await none.done[0];
+    const one = statMtimesInGroups("gone", Int32Array.of(4), root, [new Int32Array(0), Int32Array.of(0)], {
+      native,
+    });
+    await Promise.all(one.done);
+    expect(Array.from(one.mtimes)).toEqual([STAT_MISSING]);
+  });
+
   it("resolves at once with no groups", async () => {
     const { mtimes, done } = statMtimesInGroups(paths, ends, root, []);
     expect(done).toEqual([]);

@@ -62,7 +62,7 @@ export function statMtimesInGroups(
     const done = groups.map(() => new Promise<void>((resolve) => resolvers.push(resolve)));
     try {
       const mtimes = addon.statMtimesInGroups(paths, ends, root, groups, (g) => resolvers[g]!());
-      return { mtimes, done };
+      if (mtimes instanceof Float64Array) return { mtimes, done };
     } catch {
       // A root it cannot open or a group out of range: the loop says the same, or throws.
     }
