@@ -11,8 +11,7 @@
 // `roar dag --format json` reports every file's state on disk: 95,000 stats (≈1.6 µs each in this
 // VM's kernel; two threads get only 1.5× of that: ≈105 ms in C on both cores) under a 26 MB
 // document, which this script reads back through a pipe (`spawnSync` of `cat` on the same 26 MB
-// costs ≈60 ms here by itself). roar prints the steps and then the files range by range while the
-// rest are still being stat-ed, yet with Node's start (≈40 ms) and the model (≈40 ms) it misses
+// costs ≈60 ms here by itself). With Node's start (≈40 ms) and the model (≈40 ms) on top, it misses
 // 200 ms here by construction.
 //
 //   node bench/lineage.mjs [--runs 7] [--jobs 10000] [--keep]

@@ -578,11 +578,6 @@ static napi_value js_stat_mtimes(napi_env env, napi_callback_info info) {
   return roar_stat_mtimes(env, info, g_cpus);
 }
 
-// statMtimesInGroups(paths, ends, root, groups, onGroup) => Float64Array: see stat_mtimes.c.
-static napi_value js_stat_mtimes_in_groups(napi_env env, napi_callback_info info) {
-  return roar_stat_mtimes_in_groups(env, info, g_cpus);
-}
-
 NAPI_MODULE_INIT() {
   long cpus = sysconf(_SC_NPROCESSORS_ONLN);
   g_cpus = cpus > 0 ? cpus : 1;
@@ -600,7 +595,5 @@ NAPI_MODULE_INIT() {
   napi_set_named_property(env, exports, "info", fn);
   napi_create_function(env, "statMtimes", NAPI_AUTO_LENGTH, js_stat_mtimes, NULL, &fn);
   napi_set_named_property(env, exports, "statMtimes", fn);
-  napi_create_function(env, "statMtimesInGroups", NAPI_AUTO_LENGTH, js_stat_mtimes_in_groups, NULL, &fn);
-  napi_set_named_property(env, exports, "statMtimesInGroups", fn);
   return exports;
 }

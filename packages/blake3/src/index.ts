@@ -8,12 +8,5 @@ export {
   hashFile,
 } from "./hash-file.js";
 export { NATIVE_ENV, type NativeStatus, nativeStatus } from "./native-addon.js";
-export {
-  type GroupedMtimes,
-  STAT_MISSING,
-  STAT_NOT_A_FILE,
-  STAT_UNREADABLE,
-  statMtimes,
-  statMtimesInGroups,
-} from "./stat-mtimes.js";
+export { STAT_MISSING, STAT_NOT_A_FILE, STAT_UNREADABLE, statMtimes } from "./stat-mtimes.js";
 export { STREAM_CHUNK_BYTES, streamHashFile } from "./stream-hash.js";

@@ -15,14 +15,6 @@ export interface Addon {
   info(): { blake3: string; simdDegree: number; threads: number };
   /** See stat-mtimes.ts; throws when `root` cannot be opened. */
   statMtimes(paths: string, ends: Int32Array, root: string): Float64Array;
-  /** See stat-mtimes.ts; throws when `root` cannot be opened or a group is out of range. */
-  statMtimesInGroups(
-    paths: string,
-    ends: Int32Array,
-    root: string,
-    groups: Int32Array[],
-    onGroup: (group: number) => void,
-  ): Float64Array;
 }
 
 export type NativeStatus =

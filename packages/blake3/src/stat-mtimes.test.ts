@@ -3,13 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { nativeAddon } from "./native-addon.js";
-import {
-  STAT_MISSING,
-  STAT_NOT_A_FILE,
-  STAT_UNREADABLE,
-  statMtimes,
-  statMtimesInGroups,
-} from "./stat-mtimes.js";
+import { STAT_MISSING, STAT_NOT_A_FILE, STAT_UNREADABLE, statMtimes } from "./stat-mtimes.js";
 
 let root: string;
 beforeAll(() => {
@@ -73,65 +67,5 @@ describe("statMtimes", () => {
     expect(() => addon.statMtimes("abc", Int32Array.of(2, 9), root)).toThrow(/ends must ascend/);
     expect(() => addon.statMtimes("abc", Int32Array.of(3), path.join(root, "no-such-dir"))).toThrow();
     expect(Array.from(statMtimes("a", Int32Array.of(0), root))).toEqual([STAT_MISSING]);
-  });
-});
-
-describe("statMtimesInGroups", () => {
-  const many: string[] = [];
-  for (let i = 0; i < 12000; i++)
-    many.push(
-      i % 4 === 0 ? `missing-${i}` : i % 4 === 1 ? "plain.txt" : i % 4 === 2 ? "dir" : "dir/données_Ω_🦖.bin",
-    );
-  const [paths, ends] = joined(many);
-  // Groups as a caller makes them: scattered numbers first, then ranges; path 11998 in none.
-  const scattered = Int32Array.from({ length: 3000 }, (_, k) => k * 4 + 3);
-  const rest = (from: number, to: number) =>
-    Int32Array.from({ length: to - from }, (_, k) => from + k).filter((i) => i % 4 !== 3);
-  const groups = [scattered, rest(0, 6000), rest(6000, 11998)];
-
-  it.each([true, false])(
-    "native %s: each group's answers as statMtimes gives them, groups in order",
-    async (native) => {
-      if (native && !nativeAddon()) return; // no addon here: the loop case below still runs
-      const all = statMtimes(paths, ends, root, { native: false });
-      const { mtimes, done } = statMtimesInGroups(paths, ends, root, groups, { native });
-      const finished: number[] = [];
-      done.forEach((p, g) => {
-        p.then(() => finished.push(g));
-      });
-      await done[0];
-      for (const i of scattered) expect(mtimes[i]).toBe(all[i]);
-      await Promise.all(done);
-      expect(finished).toEqual([0, 1, 2]);
-      expect(mtimes[11998]).toBeNaN(); // in no group
-      mtimes[11998] = all[11998]!;
-      expect(mtimes).toEqual(all);
-    },
-  );
-
-  it("rejects a path number out of range, natively and in the loop", () => {
-    for (const native of [true, false])
-      expect(() => statMtimesInGroups(paths, ends, root, [Int32Array.of(0, 12000)], { native })).toThrow(
-        /out of range|no path number/,
-      );
-  });
-
-  it.each([true, false])("native %s: no paths, or empty groups, resolve too", async (native) => {
-    expect(Array.from(statMtimes("", new Int32Array(0), root, { native }))).toEqual([]);
-    const none = statMtimesInGroups("", new Int32Array(0), root, [new Int32Array(0)], { native });
-    expect(none.mtimes).toBeInstanceOf(Float64Array);
-    expect(none.mtimes.length).toBe(0);
-    await none.done[0];
-    const one = statMtimesInGroups("gone", Int32Array.of(4), root, [new Int32Array(0), Int32Array.of(0)], {
-      native,
-    });
-    await Promise.all(one.done);
-    expect(Array.from(one.mtimes)).toEqual([STAT_MISSING]);
-  });
-
-  it("resolves at once with no groups", async () => {
-    const { mtimes, done } = statMtimesInGroups(paths, ends, root, []);
-    expect(done).toEqual([]);
-    expect(mtimes.length).toBe(12000);
   });
 });

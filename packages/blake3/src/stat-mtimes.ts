@@ -32,55 +32,12 @@ export function statMtimes(
     }
   }
   const out = new Float64Array(ends.length);
-  for (let i = 0; i < ends.length; i++) out[i] = mtimeAt(paths, ends, root, i);
-  return out;
-}
-
-export interface GroupedMtimes {
-  /** Path i's result once its group is done; NaN until then (and for a path in no group). */
-  mtimes: Float64Array;
-  /** Per group: resolves once that group's results are in `mtimes`. Groups finish in order. */
-  done: Promise<void>[];
-}
-
-/**
- * statMtimes off the main thread, for the paths numbered in each group, group after group (each
- * on every core): a caller can use the first group's answers while the next ones are being
- * stat-ed (`roar dag --format json` prints the files it has while the rest are checked). Without
- * the addon the groups are stat-ed here, before this returns.
- */
-export function statMtimesInGroups(
-  paths: string,
-  ends: Int32Array,
-  root: string,
-  groups: Int32Array[],
-  options: { native?: boolean } = {},
-): GroupedMtimes {
-  const addon = options.native === false ? null : nativeAddon();
-  if (addon?.statMtimesInGroups) {
-    const resolvers: (() => void)[] = [];
-    const done = groups.map(() => new Promise<void>((resolve) => resolvers.push(resolve)));
-    try {
-      const mtimes = addon.statMtimesInGroups(paths, ends, root, groups, (g) => resolvers[g]!());
-      if (mtimes instanceof Float64Array) return { mtimes, done };
-    } catch {
-      // A root it cannot open or a group out of range: the loop says the same, or throws.
-    }
+  for (let i = 0; i < ends.length; i++) {
+    const rel = paths.slice(i === 0 ? 0 : ends[i - 1], ends[i]);
+    // An empty path names nothing (as for the kernel), not the root itself.
+    out[i] = rel === "" ? STAT_MISSING : mtimeOf(path.isAbsolute(rel) ? rel : path.join(root, rel));
   }
-  const mtimes = new Float64Array(ends.length).fill(Number.NaN);
-  for (const group of groups)
-    for (const i of group) {
-      if (!(i >= 0 && i < ends.length)) throw new RangeError(`statMtimesInGroups: no path number ${i}`);
-      mtimes[i] = mtimeAt(paths, ends, root, i);
-    }
-  return { mtimes, done: groups.map(() => Promise.resolve()) };
-}
-
-/** Path i's statMtimes result, with fs.statSync. */
-function mtimeAt(paths: string, ends: Int32Array, root: string, i: number): number {
-  const rel = paths.slice(i === 0 ? 0 : ends[i - 1], ends[i]);
-  // An empty path names nothing (as for the kernel), not the root itself.
-  return rel === "" ? STAT_MISSING : mtimeOf(path.isAbsolute(rel) ? rel : path.join(root, rel));
+  return out;
 }
 
 function mtimeOf(file: string): number {

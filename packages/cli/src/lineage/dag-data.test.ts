@@ -3,7 +3,7 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { diskCheckFor, fanOutPipeline } from "../test-utils/lineage-pipelines.js";
 import type { FixtureProject } from "../test-utils/lineage-store.js";
-import { artifactAt, buildDag, buildDagData, type DagOptions } from "./dag-data.js";
+import { buildDag, buildDagData, type DagOptions } from "./dag-data.js";
 import { recordedHashFromDb } from "./disk-check.js";
 import { addHistory, buildModelFromDb } from "./model-from-db.js";
 
@@ -87,16 +87,15 @@ describe("buildDagData", () => {
     ]);
   });
 
-  it("gives as columns the same artifacts buildDagData lists", () => {
+  it("streams the same artifacts buildDagData lists", () => {
     fanOut();
     fs.rmSync(path.join(fx.root, "ma.pt"));
     const model = buildModelFromDb(fx.db);
     const disk = () => diskCheckFor(fx, model);
-    const columns = buildDag(model, disk(), recordedHashFromDb(fx.db), { artifacts: true });
-    expect(columns.data.artifacts).toEqual([]);
-    const rows = columns.artifactRows();
+    const streamed = buildDag(model, disk(), recordedHashFromDb(fx.db), { artifacts: true });
+    expect(streamed.data.artifacts).toEqual([]);
     const listed = buildDagData(model, disk(), recordedHashFromDb(fx.db), { artifacts: true });
-    expect(Array.from(rows.files, (_, k) => artifactAt(rows, k))).toEqual(listed.artifacts);
+    expect([...streamed.artifacts()]).toEqual(listed.artifacts);
     expect(listed.artifacts.find((a) => a.path === "ma.pt")!.state).toBe("missing");
   });
 });

@@ -58,57 +58,12 @@ function dependencySteps(m: LineageModel, i: number): number[] {
   return [...steps].sort((a, b) => a - b);
 }
 
-function consumerSteps(m: ArtifactColumns, file: number): number[] {
+function consumerSteps(m: LineageModel, file: number): number[] {
   const from = m.consumerStart[file]!;
   const to = m.consumerStart[file + 1]!;
   if (from === to) return [];
   if (to - from === 1) return [m.consumerStep[from]!];
   return Array.from(m.consumerStep.subarray(from, to));
-}
-
-/**
- * The artifact list as columns, one row per listed file (in path order): what a writer of 100,000
- * files wants, without an object per file. `model` gives the rest of each row (path, hash,
- * producer, consumers, terminal); artifactAt makes one row a DagArtifact.
- */
-export interface DagArtifactRows {
-  model: ArtifactColumns;
-  /** The listed files, by number in the model. */
-  files: Int32Array;
-  /** Row k's state on disk, as an index into ARTIFACT_STATES. */
-  states: Uint8Array;
-}
-
-/** What of a LineageModel the artifact rows are read from. */
-export type ArtifactColumns = Pick<
-  LineageModel,
-  | "paths"
-  | "pathEnd"
-  | "hashes"
-  | "hashEnd"
-  | "plainText"
-  | "producer"
-  | "step"
-  | "terminal"
-  | "consumerStart"
-  | "consumerStep"
->;
-
-export const ARTIFACT_STATES: readonly ArtifactState[] = ["current", "modified", "missing"];
-
-/** Row k of the artifact list as an object. */
-export function artifactAt(rows: DagArtifactRows, k: number): DagArtifact {
-  const m = rows.model;
-  const file = rows.files[k]!;
-  const producerIndex = m.producer[file]!;
-  return {
-    path: pathAt(m, file),
-    hash: hashAt(m, file),
-    state: ARTIFACT_STATES[rows.states[k]!]!,
-    producer: producerIndex === -1 ? null : m.step[producerIndex]!,
-    consumers: consumerSteps(m, file),
-    terminal: m.terminal[file] === 1,
-  };
 }
 
 /**
@@ -122,32 +77,28 @@ export function buildDagData(
   recordedHash: RecordedHash,
   options: DagOptions = {},
 ): DagData {
-  const { data, artifactRows } = buildDag(m, disk, recordedHash, options);
-  if (options.artifacts) {
-    const rows = artifactRows();
-    data.artifacts = Array.from(rows.files, (_, k) => artifactAt(rows, k));
-  }
+  const { data, artifacts } = buildDag(m, disk, recordedHash, options);
+  if (options.artifacts) data.artifacts = [...artifacts()];
   return data;
 }
 
 /**
- * buildDagData with the artifact list left out of `data` and given as columns instead, so a writer
- * can print 100,000 files (`roar dag --format json`) without making 100,000 objects first, and a
- * range of them at a time (files numbered from..to-1, path order) as their stats come in.
+ * buildDagData with the artifact list left out of `data` and given as a generator instead, so a
+ * writer can check and print 100,000 files one by one (`roar dag --format json`) instead of
+ * holding them all.
  */
 export function buildDag(
   m: LineageModel,
   disk: IndexedDiskCheck,
   recordedHash: RecordedHash,
   options: DagOptions = {},
-): { data: DagData; artifactRows: (from?: number, to?: number) => DagArtifactRows } {
+): { data: DagData; artifacts: () => Generator<DagArtifact> } {
   const stale = computeStaleness(m, disk, recordedHash);
   const n = m.jobId.length;
   const uids = splitJoined(m.uid, n);
   const commands = splitJoined(m.command, n);
   const steps: DagStep[] = [];
-  for (let o = 0; o < m.order.length; o++) {
-    const i = m.order[o]!;
+  for (const i of m.order) {
     const reasons = stale.get(i);
     if (options.staleOnly && !reasons) continue;
     steps.push({
@@ -164,38 +115,37 @@ export function buildDag(
   const staleSteps = options.staleOnly ? new Set([...stale.keys()].map((i) => m.step[i]!)) : null;
   return {
     data: { summary: { steps: m.current, stale: stale.size }, steps, artifacts: [] },
-    artifactRows: (from = 0, to = m.pathEnd.length) => modelArtifactRows(m, disk, staleSteps, from, to),
+    artifacts: () => modelArtifacts(m, disk, staleSteps),
   };
 }
 
-/** The artifact list in path order (files numbered from..to-1), each file checked on disk. */
-function modelArtifactRows(
+/** The artifact list in path order, each file checked on disk as it is reached. */
+function* modelArtifacts(
   m: LineageModel,
   disk: IndexedDiskCheck,
   staleSteps: Set<number> | null,
-  from: number,
-  to: number,
-): DagArtifactRows {
+): Generator<DagArtifact> {
   if (!m.hasArtifacts) throw new Error("lineage model built without its artifacts");
-  const files = new Int32Array(to - from);
-  const states = new Uint8Array(to - from);
-  let rows = 0;
-  const recordedHash = (file: number) => hashAt(m, file);
-  for (let file = from; file < to; file++) {
-    if (staleSteps && !touchesStep(m, file, staleSteps)) continue;
-    const onDisk = disk(file, m.recordedAt[file]!, recordedHash);
-    files[rows] = file;
-    states[rows] = onDisk === "same" ? 0 : onDisk === "modified" ? 1 : 2;
-    rows++;
+  const count = m.pathEnd.length;
+  for (let file = 0; file < count; file++) {
+    const producerIndex = m.producer[file]!;
+    const producer = producerIndex === -1 ? null : m.step[producerIndex]!;
+    const consumers = consumerSteps(m, file);
+    if (
+      staleSteps &&
+      !(producer !== null && staleSteps.has(producer)) &&
+      !consumers.some((c) => staleSteps.has(c))
+    )
+      continue;
+    const hash = hashAt(m, file);
+    const onDisk = disk(file, m.recordedAt[file]!, () => hash);
+    yield {
+      path: pathAt(m, file),
+      hash,
+      state: onDisk === "same" ? "current" : onDisk,
+      producer,
+      consumers,
+      terminal: m.terminal[file] === 1,
+    };
   }
-  return { model: m, files: files.subarray(0, rows), states: states.subarray(0, rows) };
-}
-
-/** Whether one of `steps` writes or reads file number `file`. */
-function touchesStep(m: LineageModel, file: number, steps: Set<number>): boolean {
-  const producer = m.producer[file]!;
-  if (producer !== -1 && steps.has(m.step[producer]!)) return true;
-  for (let k = m.consumerStart[file]!; k < m.consumerStart[file + 1]!; k++)
-    if (steps.has(m.consumerStep[k]!)) return true;
-  return false;
 }

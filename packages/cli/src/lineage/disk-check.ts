@@ -1,18 +1,13 @@
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { STAT_MISSING, STAT_NOT_A_FILE, STAT_UNREADABLE, statMtimes, statMtimesInGroups } from "@roar/blake3";
+import { STAT_MISSING, STAT_NOT_A_FILE, STAT_UNREADABLE, statMtimes } from "@roar/blake3";
 import type Database from "better-sqlite3";
 import { type LineageModel, pathAt } from "./lineage-model.js";
 
 export interface DiskCheckOptions {
   /** Hash a file's content (BLAKE3 hex). Defaults to a streaming BLAKE3 of the file. */
   hashFile?: (absPath: string) => string;
-  /**
-   * The files' mtimes as statMtimes gives them, maybe still being filled (prefetchMtimes): a file
-   * whose entry is NaN when asked about is stat-ed then. Default: every file at the first question.
-   */
-  mtimes?: Float64Array;
 }
 
 const MTIME_MARGIN_MS = 50;
@@ -23,14 +18,9 @@ export type DiskState = "same" | "modified" | "missing";
 /**
  * Answers "is file number `file` still what was recorded at `recordedAt` (unix ms)?", for files
  * known by number (0..count-1) as a LineageModel numbers them. The recorded hash is asked for lazily
- * (`hash(file)`, before this returns), only when the file changed since: one getter serves a whole
- * loop of questions, with no closure made per file.
+ * (`hash()`), only when the file changed since.
  */
-export type IndexedDiskCheck = (
-  file: number,
-  recordedAt: number,
-  hash: (file: number) => string,
-) => DiskState;
+export type IndexedDiskCheck = (file: number, recordedAt: number, hash: () => string) => DiskState;
 
 /** The recorded hash of what job `jobId` read (`input`) or wrote (`output`) at `path`. */
 export type RecordedHash = (kind: "input" | "output", jobId: number, path: string) => string;
@@ -50,54 +40,11 @@ export function createIndexedDiskCheck(
   options: DiskCheckOptions = {},
 ): IndexedDiskCheck {
   const changed = changedFileCheck(db, options);
-  let mtimes = options.mtimes;
+  let mtimes: Float64Array | undefined;
   const absolute = absolutePath(root);
   return (file, recordedAt, recordedHash) => {
     mtimes ??= statMtimes(files.paths, files.pathEnd, root);
-    let mtime = mtimes[file]!;
-    if (Number.isNaN(mtime)) {
-      const rel = pathAt(files, file);
-      mtime = mtimes[file] = statMtimes(rel, Int32Array.of(rel.length), root, { native: false })[0]!;
-    }
-    return byMtime(mtime, recordedAt) ?? changed(absolute(pathAt(files, file)), recordedHash(file));
-  };
-}
-
-export interface PrefetchedMtimes {
-  /** For createIndexedDiskCheck's `mtimes`: filled as the groups below are done. */
-  mtimes: Float64Array;
-  /** Resolves once the `first` files are in `mtimes`. */
-  first: Promise<void>;
-  /** The files in path order, in ranges [from, to) of file numbers, each with when it is done. */
-  ranges: { from: number; to: number; done: Promise<void> }[];
-}
-
-/**
- * Start stat-ing every file of a model off the main thread, `first` first (what is needed before
- * anything can be printed), then the rest in path order, in ranges: a caller works on what is known
- * (prints the first ranges) while the rest is stat-ed.
- */
-export function prefetchMtimes(
-  root: string,
-  files: Pick<LineageModel, "paths" | "pathEnd">,
-  first: Int32Array,
-  rangeSize: number,
-): PrefetchedMtimes {
-  const count = files.pathEnd.length;
-  const inFirst = new Uint8Array(count);
-  for (const file of first) inFirst[file] = 1;
-  const bounds: [number, number][] = [];
-  for (let from = 0; from < count; from += rangeSize) bounds.push([from, Math.min(count, from + rangeSize)]);
-  const groups = bounds.map(([from, to]) => {
-    const rest: number[] = [];
-    for (let file = from; file < to; file++) if (!inFirst[file]) rest.push(file);
-    return Int32Array.from(rest);
-  });
-  const { mtimes, done } = statMtimesInGroups(files.paths, files.pathEnd, root, [first, ...groups]);
-  return {
-    mtimes,
-    first: done[0]!,
-    ranges: bounds.map(([from, to], r) => ({ from, to, done: done[r + 1]! })),
+    return compare(mtimes[file]!, recordedAt, () => changed(absolute(pathAt(files, file)), recordedHash()));
   };
 }
 
@@ -108,8 +55,7 @@ function absolutePath(root: string): (relPath: string) => string {
   return (relPath) => (atRoot || path.isAbsolute(relPath) ? relPath : prefix + relPath);
 }
 
-/** The state the mtime alone tells; null when only the content can (the file changed since). */
-function byMtime(mtime: number, recordedAt: number): DiskState | null {
+function compare(mtime: number, recordedAt: number, changed: () => DiskState): DiskState {
   if (mtime === STAT_MISSING) return "missing";
   // Not a regular file any more, or unreadable: nothing vouches that it is what was recorded.
   if (mtime === STAT_NOT_A_FILE || mtime === STAT_UNREADABLE) return "modified";
@@ -117,7 +63,7 @@ function byMtime(mtime: number, recordedAt: number): DiskState | null {
   // can lag real time by a tick (1-10 ms), so an edit just after the job could look older than it:
   // only files older than the job's end by more than that margin skip the hash check.
   if (mtime < recordedAt - MTIME_MARGIN_MS) return "same";
-  return null;
+  return changed();
 }
 
 /** The slow path for a file touched since it was recorded: its content hash against the recorded one. */

@@ -50,11 +50,6 @@ export interface LineageModel {
   /** Recorded content hashes, concatenated like the paths; null when loaded without them. */
   hashes: string | null;
   hashEnd: Int32Array | null;
-  /**
-   * Every path and hash is printable ASCII without `"` or `\`: JSON carries them as they are, one
-   * byte a character (the JSON writer then skips escaping and UTF-8 encoding). False without hashes.
-   */
-  plainText: boolean;
   /** Job index of the file's current writer; -1 for a source file. */
   producer: Int32Array;
   terminal: Uint8Array;
@@ -66,12 +61,6 @@ export interface LineageModel {
 
 export const MATCHES = 1;
 export const ALSO_WRITTEN = 2;
-
-/** Printable ASCII other than `"` and `\`. */
-const PLAIN_ASCII = /^[ !#-[\]-~]*$/;
-
-/** Whether every character of `text` is printable ASCII other than `"` and `\`. */
-export const isPlainAscii = (text: string) => PLAIN_ASCII.test(text);
 
 /** Strings joined with NUL, which cannot occur in an argv string or a path. */
 export const splitJoined = (text: string, count: number) => (count === 0 ? [] : text.split("\0"));
@@ -93,7 +82,7 @@ export function pathAt(model: Pick<LineageModel, "paths" | "pathEnd">, i: number
 }
 
 /** Recorded hash of file i of the model. */
-export function hashAt(model: Pick<LineageModel, "hashes" | "hashEnd">, i: number): string {
+export function hashAt(model: LineageModel, i: number): string {
   const { hashes, hashEnd } = model;
   if (hashes === null || hashEnd === null) throw new Error("lineage model loaded without hashes");
   return hashes.slice(i === 0 ? 0 : hashEnd[i - 1]!, hashEnd[i]!);

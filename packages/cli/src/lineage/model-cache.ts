@@ -6,7 +6,7 @@ import type { LineageModel } from "./lineage-model.js";
 import { buildModelFromDb, buildPipelineModel } from "./model-from-db.js";
 
 /** Bump when LineageModel or what goes into it changes: an older cache file is then ignored. */
-const FORMAT = 6;
+const FORMAT = 5;
 
 /** Where a project keeps its lineage model cache (inside `.roar/`, which roar never traces). */
 export function modelCachePath(roarDir: string): string {

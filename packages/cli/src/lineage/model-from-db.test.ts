@@ -37,20 +37,6 @@ describe("buildModelFromDb", () => {
     ]);
   });
 
-  it.each(['say "hi".csv', "back\\slash.csv", "données.csv"])(
-    "says whether every path is plain ASCII, JSON printing it as it is (not with %s)",
-    (name) => {
-      fx = fixtureProject();
-      fx.write("raw.csv", "a");
-      fx.write("clean.csv", "b");
-      fx.run("prep", { inputs: ["raw.csv"], outputs: ["clean.csv"] });
-      expect(buildModelFromDb(fx.db).plainText).toBe(true);
-      fx.write(name, "c");
-      fx.run(`make ${name}`, { inputs: ["clean.csv"], outputs: [name] });
-      expect(buildModelFromDb(fx.db).plainText).toBe(false);
-    },
-  );
-
   it("orders steps after what they read, even when step numbers say otherwise", () => {
     fx = fixtureProject();
     fx.write("b.txt", "b");

@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import { ALSO_WRITTEN, concat, isPlainAscii, type LineageModel, MATCHES } from "./lineage-model.js";
+import { ALSO_WRITTEN, concat, type LineageModel, MATCHES } from "./lineage-model.js";
 import { pipelineOrder } from "./pipeline-order.js";
 
 type JobRow = [number, string, number, string, string, number, number];
@@ -152,7 +152,6 @@ export function buildModelFromDb(db: Database.Database): LineageModel {
     pathEnd,
     hashes: joinedHashes,
     hashEnd,
-    plainText: isPlainAscii(joinedPaths) && isPlainAscii(joinedHashes),
     producer,
     terminal,
     recordedAt: fileRecordedAt,
@@ -223,7 +222,6 @@ export function buildPipelineModel(db: Database.Database): LineageModel {
     pathEnd,
     hashes: null,
     hashEnd: null,
-    plainText: false,
     producer: new Int32Array(0),
     terminal: new Uint8Array(0),
     recordedAt: new Float64Array(0),

@@ -28,19 +28,18 @@ export function computeStaleness(
     if (reasons) reasons.push(reason);
     else stale.set(i, [reason]);
   };
-  let i = 0;
-  // The recorded hash of what job i read: `disk` asks for it before it returns, while i is that job.
-  const inputHash = (file: number) => recordedHash("input", m.jobId[i]!, pathAt(m, file));
-  for (; i < m.current; i++) {
+  for (let i = 0; i < m.current; i++) {
     for (let k = m.inputStart[i]!; k < m.inputStart[i + 1]!; k++) {
-      const check = inputCheck(m, k);
-      if (check === "none") continue;
+      const flags = m.inputFlags[k]!;
+      // What the job read and then rewrote is its own output now: disk holds its result, not its input.
+      if (flags & ALSO_WRITTEN) continue;
       const file = m.inputPath[k]!;
-      if (check === "upstream") {
-        add(i, { kind: "upstream-changed", path: pathAt(m, file), step: m.step[m.inputProducer[k]!]! });
+      const producer = m.inputProducer[k]!;
+      if (producer !== -1 && !(flags & MATCHES)) {
+        add(i, { kind: "upstream-changed", path: pathAt(m, file), step: m.step[producer]! });
         continue;
       }
-      const state = disk(file, m.endedAt[i]!, inputHash);
+      const state = disk(file, m.endedAt[i]!, () => recordedHash("input", m.jobId[i]!, pathAt(m, file)));
       if (state === "modified") add(i, { kind: "input-modified", path: pathAt(m, file) });
       else if (state === "missing") add(i, { kind: "input-missing", path: pathAt(m, file) });
     }
@@ -66,28 +65,6 @@ export function computeStaleness(
     }
   }
   return stale;
-}
-
-/**
- * How input k of the model is checked: "none" when the job also wrote the path (disk holds its
- * result, not its input), "upstream" when the path's current writer wrote other content than was
- * read (stale whatever the disk says), else "disk".
- */
-function inputCheck(m: LineageModel, k: number): "none" | "upstream" | "disk" {
-  const flags = m.inputFlags[k]!;
-  if (flags & ALSO_WRITTEN) return "none";
-  if (m.inputProducer[k]! !== -1 && !(flags & MATCHES)) return "upstream";
-  return "disk";
-}
-
-/** The files computeStaleness asks the disk about (each once, ascending): what it must know first. */
-export function stalenessReads(m: LineageModel): Int32Array {
-  const asked = new Uint8Array(m.pathEnd.length);
-  for (let k = 0; k < m.inputStart[m.current]!; k++)
-    if (inputCheck(m, k) === "disk") asked[m.inputPath[k]!] = 1;
-  const files: number[] = [];
-  for (let file = 0; file < asked.length; file++) if (asked[file]) files.push(file);
-  return Int32Array.from(files);
 }
 
 /** Dependents of each job as CSR (ascending job indices), from the model's dependencies. */

@@ -27,11 +27,10 @@ export function buildStatusData(
   const changedOutputs: StatusData["changedOutputs"] = [];
   const rerun = new Set<number>(stale.keys());
   const count = m.pathEnd.length;
-  const outputHash = (file: number) => hashAt(m, file);
   for (let file = 0; file < count; file++) {
     const producer = m.producer[file]!;
     if (producer === -1) continue;
-    const state = disk(file, m.recordedAt[file]!, outputHash);
+    const state = disk(file, m.recordedAt[file]!, () => hashAt(m, file));
     if (state === "same") continue;
     changedOutputs.push({ path: pathAt(m, file), state, step: m.step[producer]! });
     // A missing output is restored by its producer; a modified one was likely edited on purpose,

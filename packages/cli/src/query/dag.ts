@@ -1,17 +1,13 @@
 import { buildDag, buildDagData, type DagData } from "../lineage/dag-data.js";
-import { createIndexedDiskCheck, prefetchMtimes, recordedHashFromDb } from "../lineage/disk-check.js";
+import { createIndexedDiskCheck, recordedHashFromDb } from "../lineage/disk-check.js";
 import { loadLineageModel, modelCachePath } from "../lineage/model-cache.js";
 import { addHistory } from "../lineage/model-from-db.js";
-import { stalenessReads } from "../lineage/staleness.js";
 import { requireProject } from "../project/find-root.js";
 import { openDatabase } from "../store/open-database.js";
 import { renderDagDot, renderDagMermaid, renderDagText } from "../views/dag.js";
 import { dagJsonChunks, writeChunks } from "../views/dag-json.js";
 import { terminalWidth, useColour } from "../views/format.js";
 import type { QueryOutput } from "./output.js";
-
-/** Files per range of the JSON artifact list printed as soon as its stats are in (≈ 1 MB of JSON). */
-const PRINT_RANGE = 4096;
 
 export interface DagFlags {
   format: string;
@@ -22,7 +18,7 @@ export interface DagFlags {
 
 /**
  * `roar dag`. With `--format json` (and not `--json`, whose result the caller prints) the document is
- * written here, its artifact list straight from the model's columns, and the returned data has none.
+ * written here as the files are checked, and the returned data has no artifact list.
  */
 export async function dagQuery(flags: DagFlags, out: QueryOutput): Promise<DagData> {
   const project = requireProject(process.cwd());
@@ -40,26 +36,10 @@ export async function dagQuery(flags: DagFlags, out: QueryOutput): Promise<DagDa
       // History is rarely asked for: added from the store each time, not cached.
       return flags.expanded ? addHistory(db, current) : current;
     })();
-    if (flags.format === "json" && !out.json && !flags["stale-only"]) {
-      // Every file is printed: stat them off this thread, what staleness asks about first, and
-      // print the steps, then the files range by range, as their stats come in.
-      const stats = prefetchMtimes(project.root, model, stalenessReads(model), PRINT_RANGE);
-      const disk = createIndexedDiskCheck(project.root, db, model, { mtimes: stats.mtimes });
-      await stats.first;
-      const dag = buildDag(model, disk, recordedHashFromDb(db), options);
-      async function* rows() {
-        for (const range of stats.ranges) {
-          await range.done;
-          yield dag.artifactRows(range.from, range.to);
-        }
-      }
-      await writeChunks(dagJsonChunks(dag.data, rows()), process.stdout);
-      return dag.data;
-    }
     const disk = createIndexedDiskCheck(project.root, db, model);
     if (flags.format === "json" && !out.json) {
       const dag = buildDag(model, disk, recordedHashFromDb(db), options);
-      await writeChunks(dagJsonChunks(dag.data, [dag.artifactRows()]), process.stdout);
+      await writeChunks(dagJsonChunks(dag.data, dag.artifacts()), process.stdout);
       return dag.data;
     }
     data = buildDagData(model, disk, recordedHashFromDb(db), options);
@@ -68,6 +48,9 @@ export async function dagQuery(flags: DagFlags, out: QueryOutput): Promise<DagDa
   }
   if (out.json) return data;
   switch (flags.format) {
+    case "json":
+      await writeChunks(dagJsonChunks(data), process.stdout);
+      break;
     case "dot":
       out.log(renderDagDot(data, { artifacts: flags.artifacts }));
       break;
