@@ -10,7 +10,8 @@
 //             the runtime also swaps in an un-audited sys._getframe)
 //   files     open/read/close of 20,000 small files, timed inside the process: bare vs pure vs native
 //   files, whole process  the same loop once, the whole process (start to exit): what the user waits
-//             for, including the shim's exit work (draining, normalising and writing a 20,000-entry shard)
+//             for, including the shim's exit work (draining, normalising and writing a 20,000-entry shard);
+//             once with absolute paths and once with paths relative to the cwd (joined to it by the shim)
 // Variants run interleaved (bare, pure, native, bare, ...) so machine load hits them alike; the
 // table shows medians (or, with --stat min, the best run: steadier on a loaded machine) and ratios to bare. Goals: startup <= 1.3x, getframe native <= 1.3x,
 // files native <= 1.05x, files whole process native <= 1.05x and pure <= 1.1x.
@@ -172,11 +173,20 @@ for n in sorted(os.listdir(d)):
     with open(os.path.join(d, n), "rb") as f:
         f.read()
 `;
+// the same with paths relative to the cwd, as scripts mostly name their data ("data/x.csv")
+const FILES_ONCE_RELATIVE = `
+import os, sys
+os.chdir(sys.argv[1])
+for n in sorted(os.listdir(".")):
+    with open(n, "rb") as f:
+        f.read()
+`;
 const scripts = {};
 for (const [name, code] of Object.entries({
   getframe: GETFRAME,
   files: FILES,
   filesOnce: FILES_ONCE,
+  filesOnceRelative: FILES_ONCE_RELATIVE,
   rusage: RUSAGE,
 })) {
   scripts[name] = path.join(tmp, `${name}.py`);
@@ -245,6 +255,7 @@ for (const python of pythons) {
   });
   measure("files: open/read/close 20,000", [scripts.files, fileDir], variants);
   measure("files, whole process", [scripts.filesOnce, fileDir], variants, "whole");
+  measure("files, whole process, relative paths", [scripts.filesOnceRelative, fileDir], variants, "whole");
 }
 
 const columns = ["bare", "pure", "native hook only", "native"];

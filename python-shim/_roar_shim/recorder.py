@@ -16,7 +16,11 @@ plain concatenation; normalisation waits until exit, where it costs nothing the 
 The hot case (an `open` of an absolute str path: a dataset loop, every .pyc an import reads) only
 appends the event's own argument tuple to a list; every CHUNK events the list is folded into a
 dict of counts by the C counter behind collections.Counter, and the mode is turned into an op
-once per distinct (path, mode, flags) at drain time, not once per event.
+once per distinct (path, mode, flags) at drain time, not once per event. A relative str path is as
+cheap while the cwd is known: its tuples go to a list of their own and are joined to the cwd when
+folded. The cwd is known from the first relative open (one getcwd()) until an os.chdir / os.fchdir
+or ctypes event may change it, and trusted only while the process has one thread: another thread's
+chdir could fall between its audit event and the system call (the native runtime does the same).
 
 drain_columns() (here and in _roar_runtime) is drain() with files as four columns
 (ops, paths, dests, counts): the same data without tens of thousands of tuples to build and take
@@ -30,7 +34,9 @@ import sys
 # object.__setattr__ fire millions of times in ordinary code.
 FILE_EVENTS = frozenset(("open", "os.rename", "os.remove", "shutil.copyfile", "os.mkdir", "os.rmdir"))
 SPAWN_EVENTS = frozenset(("subprocess.Popen", "os.system", "os.posix_spawn", "os.exec"))
-EVENTS = FILE_EVENTS | SPAWN_EVENTS
+# may change the cwd (a foreign function may be libc's chdir)
+CWD_EVENTS = frozenset(("os.chdir", "ctypes.call_function"))
+EVENTS = FILE_EVENTS | SPAWN_EVENTS | CWD_EVENTS
 
 DEFAULT_LIMIT = 1000000
 _COMMON_MODES = (
@@ -53,13 +59,16 @@ except ImportError:  # not CPython
             mapping[item] = get(item, 0) + 1
 
 
-def _classify_opens(counts):
-    """{(path, mode, flags, ...): n} -> columns ([op], [path], [dest], [count]) in first-seen order.
-    Column-wise with map (C loops): a dataset loop leaves tens of thousands of distinct paths here."""
+def _classify_opens(counts, base=None):
+    """{(path, mode, flags, ...): n} -> columns ([op], [path], [dest], [count]) in first-seen order,
+    each path joined to base ("<cwd>/") when given. Column-wise with map (C loops): a dataset loop
+    leaves tens of thousands of distinct paths here."""
     from _operator import itemgetter
 
     keys = list(counts)
     paths = list(map(itemgetter(0), keys))
+    if base is not None:
+        paths = list(map(base.__add__, paths))
     ops = list(map(_MODE_OPS.get, map(itemgetter(1), keys)))
     if None in ops:  # os.open (flags, no mode) or an unusual mode string
         for i, op in enumerate(ops):
@@ -94,6 +103,11 @@ class PythonRecorder:
         self._files = {}  # (op, path, dest) -> count, for everything but the hot case
         self._opens = []  # argument tuples of `open` events with an absolute str path, not yet counted
         self._open_counts = {}  # argument tuple -> count
+        # relative str paths: opened while the cwd was cwd[0] ("<cwd>/", None when unknown), not yet
+        # counted; counted per cwd
+        self._rel_opens = []
+        self._rel_counts = {}  # "<cwd>/" -> {argument tuple: count}
+        self._cwd = [None]
         self._spawned = []
         self._counters = [0]  # [dropped]; a list so the hook closure can mutate it
         self._errors = []
@@ -114,7 +128,11 @@ class PythonRecorder:
     def drain_columns(self):
         """drain() with files as a tuple of four lists (what the shim itself uses)."""
         self._fold()
+        self._fold_relative()
         ops, paths, dests, counts = _classify_opens(self._open_counts)
+        for base, rel_counts in self._rel_counts.items():
+            for column, more in zip((ops, paths, dests, counts), _classify_opens(rel_counts, base)):
+                column.extend(more)
         # the same (op, path) can come both ways (relative and absolute, "r" and "rb"): the shard
         # writer merges duplicates
         for (op, path, dest), n in list(self._files.items()):
@@ -137,7 +155,25 @@ class PythonRecorder:
             if len(self._errors) < ERROR_LIMIT:
                 self._errors.append(("fold", "%s: %s" % (type(e).__name__, e)))
         del opens[:]
-        excess = len(counts) + len(self._files) - self._limit
+        self._trim(counts)
+
+    def _fold_relative(self):
+        """Count the relative opens made while the cwd was self._cwd[0] (called before it changes)."""
+        opens = self._rel_opens
+        if not opens:
+            return
+        counts = self._rel_counts.setdefault(self._cwd[0], {})
+        try:
+            _count_elements(counts, opens)
+        except Exception as e:
+            if len(self._errors) < ERROR_LIMIT:
+                self._errors.append(("fold", "%s: %s" % (type(e).__name__, e)))
+        del opens[:]
+        self._trim(counts)
+
+    def _trim(self, counts):
+        kept = len(self._open_counts) + len(self._files) + sum(map(len, self._rel_counts.values()))
+        excess = kept - self._limit
         if excess > 0:  # over the cap: forget the newest distinct entries, and say so
             for _ in range(min(excess, len(counts))):
                 counts.popitem()
@@ -148,6 +184,9 @@ class PythonRecorder:
         self._files.clear()
         del self._opens[:]
         self._open_counts.clear()
+        del self._rel_opens[:]
+        self._rel_counts.clear()
+        self._cwd[0] = None  # a forked child may chdir before its first event: ask again
         del self._spawned[:]
         del self._errors[:]
         self._counters[0] = 0
@@ -157,6 +196,16 @@ class PythonRecorder:
         opens = self._opens
         append = opens.append
         fold = self._fold
+        rel_opens = self._rel_opens
+        rel_append = rel_opens.append
+        fold_relative = self._fold_relative
+        cwd = self._cwd
+        try:
+            from _thread import _count as thread_count  # threads started besides the main one
+        except ImportError:
+
+            def thread_count():
+                return 1  # cannot tell: never trust a cached cwd
         spawned = self._spawned
         counters = self._counters
         errors = self._errors
@@ -180,7 +229,18 @@ class PythonRecorder:
             if p[:1] == "/":
                 return p
             base = _fd_dir(dir_fd) if isinstance(dir_fd, int) and dir_fd >= 0 else None
-            return (base or getcwd()) + "/" + p
+            return base + "/" + p if base else cwd_slash() + p
+
+        def cwd_slash():
+            """The cwd and a "/": the one known when it can be trusted, else asked (and kept if it can be)."""
+            single = thread_count() == 0
+            if cwd[0] is not None and single:
+                return cwd[0]
+            base = getcwd() + "/"
+            if single:
+                fold_relative()  # those still count with the cwd they were made in
+                cwd[0] = base
+            return base
 
         def add(op, path, dest=None):
             key = (op, path, dest)
@@ -197,15 +257,33 @@ class PythonRecorder:
         def hook(event, args):
             if event == "open":
                 path = args[0]
-                if path.__class__ is str and path[:1] == "/":
-                    append(args)  # the hot case: counted and classified later, in bulk
-                    if len(opens) >= CHUNK:
-                        fold()
-                    return
+                if path.__class__ is str:
+                    if path[:1] == "/":
+                        append(args)  # the hot case: counted and classified later, in bulk
+                        if len(opens) >= CHUNK:
+                            fold()
+                        return
+                    if cwd[0] is not None and thread_count() == 0:
+                        rel_append(args)  # as cheap, joined to the cwd when counted
+                        if len(rel_opens) >= CHUNK:
+                            fold_relative()
+                        return
             elif event not in events:
+                return
+            elif event in CWD_EVENTS:
+                try:
+                    fold_relative()
+                    cwd[0] = None
+                except Exception as e:
+                    if len(errors) < ERROR_LIMIT:
+                        errors.append(("audit-hook:" + event, "%s: %s" % (type(e).__name__, e)))
                 return
             try:
                 if event == "open":
+                    if args[0].__class__ is str and thread_count() == 0:
+                        cwd_slash()  # a relative str path: the cwd is known from now on
+                        rel_append(args)
+                        return
                     path = absolute(args[0])
                     if path is None:
                         return

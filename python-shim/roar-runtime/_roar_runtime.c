@@ -311,10 +311,9 @@ absolute(PyObject *arg, PyObject *dir_fd)
  * every new path. Multiplying by an odd constant and xoring in the next word lose nothing, so the
  * lanes keep every difference until the final mixing spreads it over the low bits the table uses. */
 HOT uint64_t
-str_hash(PyObject *s)
+bytes_hash(const unsigned char *p, size_t n)
 {
-    const unsigned char *p = PyUnicode_DATA(s);
-    size_t n = (size_t)PyUnicode_GET_LENGTH(s) * (size_t)PyUnicode_KIND(s), left = n;
+    size_t left = n;
     uint64_t a = 0x9e3779b97f4a7c15ULL ^ n, b = 0xc2b2ae3d27d4eb4fULL, w = 0, v = 0;
     while (left > 16) {
         memcpy(&w, p, 8);
@@ -340,6 +339,12 @@ str_hash(PyObject *s)
     a ^= a >> 32;
     a *= 0xc4ceb9fe1a85ec53ULL;
     return a ^ (a >> 29);
+}
+
+HOT uint64_t
+str_hash(PyObject *s)
+{
+    return bytes_hash(PyUnicode_DATA(s), (size_t)PyUnicode_GET_LENGTH(s) * (size_t)PyUnicode_KIND(s));
 }
 
 static int
@@ -380,6 +385,36 @@ nomem:
     return -1;
 }
 
+#define OP_SEED(o) ((uint64_t)(o) * 0x9e3779b97f4a7c15ULL)
+
+/* A new entry for (o, path, dest), whose hash h the table does not hold yet: path and dest (may be
+ * NULL) are new references that the table takes (or releases, past the limit or without memory).
+ * Called with the buffer lock held. Returns 0, or -1 with MemoryError. */
+HOT int
+insert(enum op o, uint64_t h, PyObject *path, PyObject *dest)
+{
+    struct entry *e;
+    size_t j;
+    if (n_entries >= limit || (!(n_entries < entries_cap && (size_t)(n_entries + 1) * 2 <= slots_mask) && table_grow() < 0)) {
+        Py_DECREF(path);
+        Py_XDECREF(dest);
+        if (n_entries < limit) return -1; /* no memory */
+        dropped++;
+        return 0;
+    }
+    e = &entries[n_entries];
+    e->path = path;
+    e->dest = dest;
+    e->count = 1;
+    e->hash = h;
+    e->op = o;
+    n_entries++;
+    for (j = (size_t)h & slots_mask; slots[j] != 0; j = (j + 1) & slots_mask) {
+    }
+    slots[j] = n_entries;
+    return 0;
+}
+
 /* Count one (op, path, dest) event; path and dest are borrowed, dest may be NULL. */
 HOT int
 add(enum op o, PyObject *path, PyObject *dest)
@@ -387,12 +422,12 @@ add(enum op o, PyObject *path, PyObject *dest)
     struct entry *e;
     uint64_t h;
     size_t j;
-    int rc = 0;
+    int rc;
     if (path == NULL) return 0;
 #if PY_VERSION_HEX < 0x030c0000
     if (PyUnicode_READY(path) < 0 || (dest != NULL && PyUnicode_READY(dest) < 0)) return -1;
 #endif
-    h = str_hash(path) + (uint64_t)o * 0x9e3779b97f4a7c15ULL;
+    h = str_hash(path) + OP_SEED(o);
     if (dest != NULL) h ^= str_hash(dest) * 0x85ebca6bULL;
     BUFFER_LOCK();
     if (slots_mask != 0) {
@@ -406,24 +441,53 @@ add(enum op o, PyObject *path, PyObject *dest)
             }
         }
     }
-    if (n_entries >= limit) {
-        dropped++;
-    } else if ((n_entries < entries_cap && (size_t)(n_entries + 1) * 2 <= slots_mask) || (rc = table_grow()) == 0) {
-        e = &entries[n_entries];
-        Py_INCREF(path);
-        e->path = path;
-        Py_XINCREF(dest);
-        e->dest = dest;
-        e->count = 1;
-        e->hash = h;
-        e->op = o;
-        n_entries++;
-        for (j = (size_t)h & slots_mask; slots[j] != 0; j = (j + 1) & slots_mask) {
-        }
-        slots[j] = n_entries;
-    }
+    Py_INCREF(path);
+    Py_XINCREF(dest);
+    rc = insert(o, h, path, dest);
     BUFFER_UNLOCK();
     return rc;
+}
+
+/* Count one event (op, head + tail, no dest) for two Latin-1 strs, joined on the stack: the joined
+ * str, the one add() would be given, is made only when the table does not hold it yet. (Opening a
+ * relative path costs a new str for "<cwd>/" + path otherwise: more than the rest of the hook.)
+ * Returns 1 when counted (rc set), 0 when too long for the stack: the caller joins the strs. */
+HOT int
+add_joined(enum op o, PyObject *head, PyObject *tail, int *rc)
+{
+    unsigned char buf[PATH_MAX];
+    size_t hn = (size_t)PyUnicode_GET_LENGTH(head), n = hn + (size_t)PyUnicode_GET_LENGTH(tail), j;
+    struct entry *e;
+    PyObject *s;
+    uint64_t h;
+    if (n > sizeof buf) return 0;
+    memcpy(buf, PyUnicode_1BYTE_DATA(head), hn);
+    memcpy(buf + hn, PyUnicode_1BYTE_DATA(tail), n - hn);
+    h = bytes_hash(buf, n) + OP_SEED(o);
+    *rc = 0;
+    BUFFER_LOCK();
+    if (slots_mask != 0) {
+        for (j = (size_t)h & slots_mask; slots[j] != 0; j = (j + 1) & slots_mask) {
+            e = &entries[slots[j] - 1];
+            if (e->hash == h && e->op == (int)o && e->dest == NULL && PyUnicode_KIND(e->path) == PyUnicode_1BYTE_KIND &&
+                (size_t)PyUnicode_GET_LENGTH(e->path) == n && memcmp(PyUnicode_1BYTE_DATA(e->path), buf, n) == 0) {
+                e->count++;
+                BUFFER_UNLOCK();
+                return 1;
+            }
+        }
+    }
+    /* as PyUnicode_Concat would make it: ASCII when both parts are, else Latin-1 (a part that is
+     * not ASCII holds a char >= 128) */
+    s = PyUnicode_New((Py_ssize_t)n, PyUnicode_IS_ASCII(head) && PyUnicode_IS_ASCII(tail) ? 127 : 255);
+    if (s == NULL) {
+        *rc = -1;
+    } else {
+        memcpy(PyUnicode_1BYTE_DATA(s), buf, n);
+        *rc = insert(o, h, s, NULL);
+    }
+    BUFFER_UNLOCK();
+    return 1;
 }
 
 /* Every recorded entry, grouped as the shard lists them: each op's entries without a destination
@@ -571,8 +635,9 @@ record(enum event_kind kind, const char *event, PyObject *args)
     return rc < 0 || PyErr_Occurred() ? -1 : 0;
 }
 
-/* An open() of an absolute str path (nearly every event recorded): counted as it is, without
- * absolute()'s conversions. 1 when it was one (rc set), 0 when record() must look at it. */
+/* An open() of a str path (nearly every event recorded): an absolute one counted as it is, a
+ * relative one joined to the cached cwd, without absolute()'s conversions. 1 when it was one (rc
+ * set), 0 when record() must look at it. */
 HOT int
 record_plain_open(PyObject *args, int *rc)
 {
@@ -582,12 +647,17 @@ record_plain_open(PyObject *args, int *rc)
     if (PyUnicode_READY(path) < 0) return 0; /* record() meets the same failure and reports it */
 #endif
     if (PyUnicode_GET_LENGTH(path) == 0) return 0;
-    if (PyUnicode_IS_COMPACT_ASCII(path) ? *(const char *)((PyASCIIObject *)path + 1) != '/'
-                                         : PyUnicode_READ_CHAR(path, 0) != '/') {
-        return 0;
+    if (PyUnicode_IS_COMPACT_ASCII(path) ? *(const char *)((PyASCIIObject *)path + 1) == '/'
+                                         : PyUnicode_READ_CHAR(path, 0) == '/') {
+        *rc = add(open_op(ARG(1), ARG(2)), path, NULL);
+        return 1;
     }
-    *rc = add(open_op(ARG(1), ARG(2)), path, NULL);
-    return 1;
+    /* relative, with the cwd known (see cwd_prefix): joined without a str per event */
+    if (cwd_trusted && cwd_str != NULL && PyUnicode_KIND(path) == PyUnicode_1BYTE_KIND &&
+        PyUnicode_KIND(cwd_str) == PyUnicode_1BYTE_KIND && single_thread()) {
+        return add_joined(open_op(ARG(1), ARG(2)), cwd_str, path, rc);
+    }
+    return 0;
 }
 
 static int

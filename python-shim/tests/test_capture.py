@@ -33,6 +33,56 @@ with open(0, closefd=False) as stdin: pass
 """
 
 
+def check_relative_paths_follow_every_change_of_directory(test, env, backend):
+    """Both recorders keep the cwd between events: a chdir, fchdir, a fork child's chdir, or a chdir
+    in another thread must never leave a relative path joined to the old directory, and a relative
+    path opened again (as str or as a Path) is one entry with its count."""
+    code = (
+        "import os, pathlib, threading\n"
+        "os.mkdir('a'); os.mkdir('b'); os.mkdir('c')\n"
+        "open('top.txt','w').close()\n"
+        "os.chdir('a'); open('in-a.txt','w').close()\n"
+        "fd = os.open(os.path.join(os.path.dirname(os.getcwd()), 'b'), os.O_RDONLY)\n"
+        "os.fchdir(fd); os.close(fd); open('in-b.txt','w').close()\n"
+        "t = threading.Thread(target=os.chdir, args=('../c',)); t.start(); t.join()\n"
+        "open('in-c.txt','w').close()\n"
+        "os.chdir('..')\n"
+        "pid = os.fork()\n"
+        "if pid == 0:\n"
+        "    os.chdir('a'); open('child-in-a.txt','w').close(); os._exit(0)\n"
+        "os.waitpid(pid, 0)\n"
+        "open('back.txt','w').close()\n"
+        "for i in range(5):\n"
+        "    open('top.txt').read(); open(pathlib.Path('c', 'in-c.txt')).read()\n"
+        # another thread's chdir held between its audit event and the system call: a relative path
+        # opened meanwhile is in the old cwd, one opened after it in the new (nothing may be kept
+        # from the first)
+        "import sys\n"
+        "paused, go = threading.Event(), threading.Event()\n"
+        "def hold(event, args):\n"
+        "    if event == 'os.chdir' and threading.current_thread() is not threading.main_thread():\n"
+        "        paused.set(); go.wait()\n"
+        "sys.addaudithook(hold)\n"
+        "t = threading.Thread(target=os.chdir, args=('b',)); t.start(); paused.wait()\n"
+        "open('race-before.txt','w').close()\n"
+        "go.set(); t.join()\n"
+        "open('race-after.txt','w').close()\n"
+    )
+    run = test.run_py(code, env=env)
+    test.assertEqual(run.returncode, 0, run.stderr)
+    shards = run.shards()
+    test.assertEqual(len(shards), 2, run.stderr)
+    parent = [s for s in shards if s["exit"]["how"] == "exit"][0]
+    child = [s for s in shards if s["exit"]["how"] == "os_exit"][0]
+    test.assertEqual(parent["capture"]["audit_backend"], backend)
+    w = test.work
+    written = [p for op, p, _ in test.files_of(parent) if op == "write"]
+    test.assertEqual(sorted(written), sorted(os.path.join(w, *x) for x in (("top.txt",), ("a", "in-a.txt"), ("b", "in-b.txt"), ("c", "in-c.txt"), ("back.txt",), ("race-before.txt",), ("b", "race-after.txt"))))
+    reads = sorted((f["path"], f["count"]) for f in parent["files"] if f["op"] == "read" and f["path"].startswith(w) and f["path"].endswith(".txt"))
+    test.assertEqual(reads, [(os.path.join(w, "c", "in-c.txt"), 5), (os.path.join(w, "top.txt"), 5)])
+    test.assertEqual([p for op, p, _ in test.files_of(child) if op == "write"], [os.path.join(w, "a", "child-in-a.txt")])
+
+
 class CaptureTest(ShimTestCase):
     def test_inactive_without_roar_wrap(self):
         run = self.run_py("import sys; print('_roar_shim' in sys.modules); open('x.txt','w').close()", wrap=False)
@@ -69,6 +119,9 @@ class CaptureTest(ShimTestCase):
         self.assertEqual(len(files), len(set(files)), "events are deduplicated")
         own = [f["path"] for f in run.shard()["files"] if f["path"].startswith((SHIM_DIR + os.sep, run.shard_dir))]
         self.assertEqual(own, [], "roar's own files are not the workload's")
+
+    def test_relative_paths_follow_every_change_of_directory(self):
+        check_relative_paths_follow_every_change_of_directory(self, {}, "python")
 
     def test_counts_repeated_events_once_with_a_count(self):
         run = self.run_py("for _ in range(5): open('same.txt', 'w').close()")

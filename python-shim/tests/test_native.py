@@ -7,7 +7,7 @@ import unittest
 import zipfile
 
 from shim_support import BUILD_WHEEL, ShimTestCase, built_runtime_tree, clean_env
-from test_capture import FILE_OPS_WORKLOAD
+from test_capture import FILE_OPS_WORKLOAD, check_relative_paths_follow_every_change_of_directory
 
 
 class NativeTest(ShimTestCase):
@@ -110,35 +110,31 @@ class NativeTest(ShimTestCase):
         self.assertIn(("write", os.path.join(self.work, "x.txt"), None), self.files_of(shard))
 
     def test_relative_paths_follow_every_change_of_directory(self):
-        # the runtime keeps the cwd between events: a chdir, fchdir, a fork child's chdir, or a chdir
-        # in another thread must never leave a relative path joined to the old directory
+        check_relative_paths_follow_every_change_of_directory(self, {"ROAR_RUNTIME_PYTHONPATH": self.tree}, "native")
+
+    def test_a_file_opened_by_relative_and_absolute_path_is_one_entry(self):
+        # relative opens are joined to the cwd without making a str per event: the joined path must
+        # be the very str the absolute spelling gives (ASCII and Latin-1 alike), counted together
         code = (
-            "import os, threading\n"
-            "os.mkdir('a'); os.mkdir('b'); os.mkdir('c')\n"
-            "open('top.txt','w').close()\n"
-            "os.chdir('a'); open('in-a.txt','w').close()\n"
-            "fd = os.open(os.path.join(os.path.dirname(os.getcwd()), 'b'), os.O_RDONLY)\n"
-            "os.fchdir(fd); os.close(fd); open('in-b.txt','w').close()\n"
-            "t = threading.Thread(target=os.chdir, args=('../c',)); t.start(); t.join()\n"
-            "open('in-c.txt','w').close()\n"
-            "os.chdir('..')\n"
-            "pid = os.fork()\n"
-            "if pid == 0:\n"
-            "    os.chdir('a'); open('child-in-a.txt','w').close(); os._exit(0)\n"
-            "os.waitpid(pid, 0)\n"
-            "open('back.txt','w').close()\n"
+            "import os\n"
+            "os.mkdir('d')\n"
+            "for name in ('plain.txt', 'caf\\u00e9.txt', 'd/\\u00fc.txt'):\n"
+            "    open(name, 'w').close()\n"
+            "    for i in range(3):\n"
+            "        open(name).read()\n"
+            "    open(os.path.abspath(name)).read()\n"
+            "    open(name).read()\n"
         )
         run = self.run_py(code, env={"ROAR_RUNTIME_PYTHONPATH": self.tree})
         self.assertEqual(run.returncode, 0, run.stderr)
-        shards = run.shards()
-        self.assertEqual(len(shards), 2, run.stderr)
-        parent = [s for s in shards if s["exit"]["how"] == "exit"][0]
-        child = [s for s in shards if s["exit"]["how"] == "os_exit"][0]
-        self.assertEqual(parent["capture"]["audit_backend"], "native")
-        written = [p for op, p, _ in self.files_of(parent) if op == "write"]
-        w = self.work
-        self.assertEqual(sorted(written), sorted(os.path.join(w, *x) for x in (("top.txt",), ("a", "in-a.txt"), ("b", "in-b.txt"), ("c", "in-c.txt"), ("back.txt",))))
-        self.assertEqual([p for op, p, _ in self.files_of(child) if op == "write"], [os.path.join(w, "a", "child-in-a.txt")])
+        shard = run.shard()
+        self.assertEqual(shard["capture"]["audit_backend"], "native")
+        mine = sorted((f["op"], f["path"], f["count"]) for f in shard["files"] if f["path"].startswith(self.work + os.sep))
+        expected = [("mkdir", os.path.join(self.work, "d"), 1)]
+        for name in ("plain.txt", "caf\u00e9.txt", os.path.join("d", "\u00fc.txt")):
+            path = os.path.join(self.work, name)
+            expected += [("read", path, 5), ("write", path, 1)]
+        self.assertEqual(mine, sorted(expected))
 
     def test_runtime_renders_the_file_list_as_the_python_writer_does(self):
         sys.path.insert(0, self.tree)
