@@ -64,7 +64,7 @@ const pythons = discoverPythons();
 fs.mkdirSync(WHEELHOUSE, { recursive: true });
 const sourcesMtime = newestMtime([
   path.join(SHIM, "roar-runtime"),
-  path.join(SHIM, "_roar_shim", "version.py"),
+  path.join(SHIM, "_roar_shim", "__init__.py"),
   BUILD_WHEEL,
 ]);
 

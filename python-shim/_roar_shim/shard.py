@@ -13,9 +13,9 @@ import sys
 
 from _imp import extension_suffixes
 
+from . import VERSION
 from . import schema_fields as F
 from .boot import collect, table_files
-from .version import VERSION
 
 
 def _prefixes(own_dirs):

@@ -98,6 +98,7 @@ enum event_kind {
  * `entries` keeps insertion order; `slots` holds 1 + an index into it, 0 for a free slot. */
 enum op { OP_READ, OP_WRITE, OP_READWRITE, OP_RENAME, OP_DELETE, OP_MKDIR, OP_RMDIR, N_OPS };
 struct entry {
+    PyObject *head; /* owned "<cwd>/" that path is relative to (a joined entry), or NULL: see add_joined */
     PyObject *path; /* owned */
     PyObject *dest; /* owned, or NULL */
     Py_ssize_t count;
@@ -194,17 +195,19 @@ invalidate_cwd(void)
     cwd_trusted = 0;
 }
 
+/* Is the caller the only thread that can run Python code? One interpreter holding one thread state
+ * (asked of the runtime's lists: finding the caller's own interpreter takes thread-local lookups
+ * that cost more than the rest of this test). */
 static int
 single_thread(void)
 {
 #ifdef Py_GIL_DISABLED
     return 0;
 #else
-#if PY_VERSION_HEX >= 0x03090000
-    PyThreadState *head = PyInterpreterState_ThreadHead(PyInterpreterState_Get());
-#else
-    PyThreadState *head = PyInterpreterState_ThreadHead(PyThreadState_Get()->interp);
-#endif
+    PyInterpreterState *interp = PyInterpreterState_Head();
+    PyThreadState *head;
+    if (interp == NULL || PyInterpreterState_Next(interp) != NULL) return 0;
+    head = PyInterpreterState_ThreadHead(interp);
     return head != NULL && PyThreadState_Next(head) == NULL;
 #endif
 }
@@ -355,6 +358,34 @@ str_equal(PyObject *a, PyObject *b)
                       memcmp(PyUnicode_DATA(a), PyUnicode_DATA(b), (size_t)n * PyUnicode_KIND(a)) == 0);
 }
 
+/* Is the path of entry e these n Latin-1 bytes? (A joined entry's head and path are Latin-1.) */
+HOT int
+entry_path_is_latin1(const struct entry *e, const unsigned char *b, size_t n)
+{
+    size_t hn = e->head != NULL ? (size_t)PyUnicode_GET_LENGTH(e->head) : 0;
+    if (PyUnicode_KIND(e->path) != PyUnicode_1BYTE_KIND || hn + (size_t)PyUnicode_GET_LENGTH(e->path) != n) return 0;
+    return (hn == 0 || memcmp(PyUnicode_1BYTE_DATA(e->head), b, hn) == 0) &&
+           memcmp(PyUnicode_1BYTE_DATA(e->path), b + hn, n - hn) == 0;
+}
+
+/* Is the path of entry e the str s? */
+HOT int
+entry_path_is(const struct entry *e, PyObject *s)
+{
+    if (e->head == NULL) return str_equal(e->path, s);
+    return PyUnicode_KIND(s) == PyUnicode_1BYTE_KIND &&
+           entry_path_is_latin1(e, PyUnicode_1BYTE_DATA(s), (size_t)PyUnicode_GET_LENGTH(s));
+}
+
+/* The path of entry e as one str (new reference): a joined entry's head and path concatenated. */
+static PyObject *
+entry_path(const struct entry *e)
+{
+    if (e->head != NULL) return PyUnicode_Concat(e->head, e->path);
+    Py_INCREF(e->path);
+    return e->path;
+}
+
 /* Room for one more entry, with the slots at most half full. Returns 0, or -1 with MemoryError. */
 static int
 table_grow(void)
@@ -387,15 +418,16 @@ nomem:
 
 #define OP_SEED(o) ((uint64_t)(o) * 0x9e3779b97f4a7c15ULL)
 
-/* A new entry for (o, path, dest), whose hash h the table does not hold yet: path and dest (may be
- * NULL) are new references that the table takes (or releases, past the limit or without memory).
- * Called with the buffer lock held. Returns 0, or -1 with MemoryError. */
+/* A new entry for (o, head + path, dest), whose hash h the table does not hold yet: head and dest
+ * (either may be NULL) and path are new references that the table takes (or releases, past the
+ * limit or without memory). Called with the buffer lock held. Returns 0, or -1 with MemoryError. */
 HOT int
-insert(enum op o, uint64_t h, PyObject *path, PyObject *dest)
+insert(enum op o, uint64_t h, PyObject *head, PyObject *path, PyObject *dest)
 {
     struct entry *e;
     size_t j;
     if (n_entries >= limit || (!(n_entries < entries_cap && (size_t)(n_entries + 1) * 2 <= slots_mask) && table_grow() < 0)) {
+        Py_XDECREF(head);
         Py_DECREF(path);
         Py_XDECREF(dest);
         if (n_entries < limit) return -1; /* no memory */
@@ -403,6 +435,7 @@ insert(enum op o, uint64_t h, PyObject *path, PyObject *dest)
         return 0;
     }
     e = &entries[n_entries];
+    e->head = head;
     e->path = path;
     e->dest = dest;
     e->count = 1;
@@ -433,7 +466,7 @@ add(enum op o, PyObject *path, PyObject *dest)
     if (slots_mask != 0) {
         for (j = (size_t)h & slots_mask; slots[j] != 0; j = (j + 1) & slots_mask) {
             e = &entries[slots[j] - 1];
-            if (e->hash == h && e->op == (int)o && str_equal(e->path, path) &&
+            if (e->hash == h && e->op == (int)o && entry_path_is(e, path) &&
                 (e->dest == dest || (e->dest != NULL && dest != NULL && str_equal(e->dest, dest)))) {
                 e->count++;
                 BUFFER_UNLOCK();
@@ -443,49 +476,42 @@ add(enum op o, PyObject *path, PyObject *dest)
     }
     Py_INCREF(path);
     Py_XINCREF(dest);
-    rc = insert(o, h, path, dest);
+    rc = insert(o, h, NULL, path, dest);
     BUFFER_UNLOCK();
     return rc;
 }
 
-/* Count one event (op, head + tail, no dest) for two Latin-1 strs, joined on the stack: the joined
- * str, the one add() would be given, is made only when the table does not hold it yet. (Opening a
- * relative path costs a new str for "<cwd>/" + path otherwise: more than the rest of the hook.)
- * Returns 1 when counted (rc set), 0 when too long for the stack: the caller joins the strs. */
+/* Count one event (op, head + tail, no dest) for two Latin-1 strs, joined on the stack to be hashed
+ * and looked up exactly as add() would the joined str. A new entry keeps the two strs (a joined
+ * entry): a relative open then costs no str of its own, as an absolute one does not, and the path
+ * is joined only when the table is drained. Returns 1 when counted (rc set), 0 when too long for
+ * the stack: the caller joins the strs. */
 HOT int
 add_joined(enum op o, PyObject *head, PyObject *tail, int *rc)
 {
     unsigned char buf[PATH_MAX];
     size_t hn = (size_t)PyUnicode_GET_LENGTH(head), n = hn + (size_t)PyUnicode_GET_LENGTH(tail), j;
     struct entry *e;
-    PyObject *s;
     uint64_t h;
     if (n > sizeof buf) return 0;
     memcpy(buf, PyUnicode_1BYTE_DATA(head), hn);
     memcpy(buf + hn, PyUnicode_1BYTE_DATA(tail), n - hn);
     h = bytes_hash(buf, n) + OP_SEED(o);
-    *rc = 0;
     BUFFER_LOCK();
     if (slots_mask != 0) {
         for (j = (size_t)h & slots_mask; slots[j] != 0; j = (j + 1) & slots_mask) {
             e = &entries[slots[j] - 1];
-            if (e->hash == h && e->op == (int)o && e->dest == NULL && PyUnicode_KIND(e->path) == PyUnicode_1BYTE_KIND &&
-                (size_t)PyUnicode_GET_LENGTH(e->path) == n && memcmp(PyUnicode_1BYTE_DATA(e->path), buf, n) == 0) {
+            if (e->hash == h && e->op == (int)o && e->dest == NULL && entry_path_is_latin1(e, buf, n)) {
                 e->count++;
                 BUFFER_UNLOCK();
+                *rc = 0;
                 return 1;
             }
         }
     }
-    /* as PyUnicode_Concat would make it: ASCII when both parts are, else Latin-1 (a part that is
-     * not ASCII holds a char >= 128) */
-    s = PyUnicode_New((Py_ssize_t)n, PyUnicode_IS_ASCII(head) && PyUnicode_IS_ASCII(tail) ? 127 : 255);
-    if (s == NULL) {
-        *rc = -1;
-    } else {
-        memcpy(PyUnicode_1BYTE_DATA(s), buf, n);
-        *rc = insert(o, h, s, NULL);
-    }
+    Py_INCREF(head);
+    Py_INCREF(tail);
+    *rc = insert(o, h, head, tail, NULL);
     BUFFER_UNLOCK();
     return 1;
 }
@@ -521,6 +547,7 @@ clear_entries(void)
     slots = NULL;
     slots_mask = 0;
     for (k = 0; k < n; k++) {
+        Py_XDECREF(old[k].head);
         Py_DECREF(old[k].path);
         Py_XDECREF(old[k].dest);
     }
@@ -725,8 +752,10 @@ roar_install(PyObject *self, PyObject *args, PyObject *kwargs)
 static int
 append_row(struct entry *e, void *arg)
 {
-    PyObject *item = Py_BuildValue("(OOOn)", op_names[e->op], e->path, e->dest ? e->dest : Py_None, e->count);
+    PyObject *path = entry_path(e), *item;
     int rc;
+    if (path == NULL) return -1;
+    item = Py_BuildValue("(ONOn)", op_names[e->op], path, e->dest ? e->dest : Py_None, e->count);
     if (item == NULL) return -1;
     rc = PyList_Append((PyObject *)arg, item);
     Py_DECREF(item);
@@ -938,12 +967,15 @@ static int
 put_row(struct entry *e, void *arg)
 {
     struct columns *c = arg;
-    PyObject *count = PyLong_FromSsize_t(e->count), *dest = e->dest ? e->dest : Py_None;
+    PyObject *count = PyLong_FromSsize_t(e->count), *dest = e->dest ? e->dest : Py_None, *path;
     if (count == NULL) return -1;
+    if ((path = entry_path(e)) == NULL) {
+        Py_DECREF(count);
+        return -1;
+    }
     Py_INCREF(op_names[e->op]);
     PyList_SET_ITEM(c->cols[0], c->i, op_names[e->op]);
-    Py_INCREF(e->path);
-    PyList_SET_ITEM(c->cols[1], c->i, e->path);
+    PyList_SET_ITEM(c->cols[1], c->i, path);
     Py_INCREF(dest);
     PyList_SET_ITEM(c->cols[2], c->i, dest);
     PyList_SET_ITEM(c->cols[3], c->i, count);
@@ -1059,15 +1091,49 @@ bytes_equal(uint64_t x, unsigned char c)
     return ~(((t & LOW7) + LOW7) | t | LOW7);
 }
 
+/* A path's characters, as the writer reads them: a str's own, or a joined entry's head and path
+ * copied into a buffer (see entry_chars). data[len] is readable (a str's NUL terminator). */
+struct chars {
+    const void *data;
+    Py_ssize_t len;
+    int kind;
+};
+
+HOT struct chars
+str_chars(PyObject *s)
+{
+    struct chars c = {PyUnicode_DATA(s), PyUnicode_GET_LENGTH(s), PyUnicode_KIND(s)};
+    return c;
+}
+
+/* The path of entry e: its str's characters, or a joined entry's head and path copied into buf
+ * (PATH_MAX + 1 bytes: add_joined made only entries that fit, and a NUL follows them there). */
+HOT struct chars
+entry_chars(const struct entry *e, unsigned char *buf)
+{
+    struct chars c;
+    size_t hn, n;
+    if (e->head == NULL) return str_chars(e->path);
+    hn = (size_t)PyUnicode_GET_LENGTH(e->head);
+    n = hn + (size_t)PyUnicode_GET_LENGTH(e->path);
+    memcpy(buf, PyUnicode_1BYTE_DATA(e->head), hn);
+    memcpy(buf + hn, PyUnicode_1BYTE_DATA(e->path), n - hn);
+    buf[n] = 0;
+    c.data = buf;
+    c.len = (Py_ssize_t)n;
+    c.kind = PyUnicode_1BYTE_KIND;
+    return c;
+}
+
 /* The same test as shard.normalise_files' `clean`: "//", "/./", "/../" inside, or a trailing
  * "/", "/." or "/.."; a NUL (which the Python writer uses as a separator) sends it there too. */
 #define AT(i) PyUnicode_READ(kind, data, (i))
 static int
-needs_normalising(PyObject *s)
+needs_normalising(struct chars s)
 {
-    Py_ssize_t i, n = PyUnicode_GET_LENGTH(s);
-    int kind = PyUnicode_KIND(s);
-    const void *data = PyUnicode_DATA(s);
+    Py_ssize_t i, n = s.len;
+    int kind = s.kind;
+    const void *data = s.data;
     const unsigned char *bytes = data;
     Py_UCS4 c;
     if (kind == PyUnicode_1BYTE_KIND) {
@@ -1182,19 +1248,19 @@ word_needs_escape(uint64_t x)
  * Latin-1 path with nothing to escape (almost every path) is checked a word at a time, for both
  * escapes and normalising, in one pass, and copied at once. */
 HOT char *
-put_path(char *w, PyObject *s)
+put_path(char *w, struct chars s)
 {
-    Py_ssize_t i, n = PyUnicode_GET_LENGTH(s);
+    Py_ssize_t i, n = s.len;
     *w++ = '"';
-    if (PyUnicode_KIND(s) == PyUnicode_1BYTE_KIND) {
-        const unsigned char *b = PyUnicode_1BYTE_DATA(s);
+    if (s.kind == PyUnicode_1BYTE_KIND) {
+        const unsigned char *b = s.data;
         uint64_t x, slash, next;
 #if defined(__SSE2__)
         if (n >= 16) {
             /* sixteen bytes at a time, copied as they pass: a byte to escape (signed < ' ' is also
              * every byte >= 0x80; 0x7f, '"', '\\'), or a '/' before a '/' or '.' ('.' | 1 == '/').
              * The last block overlaps the one before; the byte after it is the str's own NUL
-             * terminator, so a trailing '/' is tested on its own. */
+             * terminator (see struct chars), so a trailing '/' is tested on its own. */
             const __m128i space = _mm_set1_epi8(' '), del = _mm_set1_epi8(0x7f), quote = _mm_set1_epi8('"'),
                           backslash = _mm_set1_epi8('\\'), sep = _mm_set1_epi8('/'), one = _mm_set1_epi8(1);
             Py_ssize_t at;
@@ -1257,11 +1323,9 @@ put_path(char *w, PyObject *s)
             }
         }
     } else {
-        int kind = PyUnicode_KIND(s);
-        const void *data = PyUnicode_DATA(s);
         if (needs_normalising(s)) return NULL;
         for (i = 0; i < n; i++) {
-            Py_UCS4 c = PyUnicode_READ(kind, data, i);
+            Py_UCS4 c = PyUnicode_READ(s.kind, s.data, i);
             if (c >= ' ' && c <= '~' && c != '\\' && c != '"') {
                 *w++ = (char)c;
             } else {
@@ -1299,7 +1363,6 @@ format_count(char *buf, long long count)
 /* roar's own directories (the shard dir, the shim, runtime trees; each ending in "/"), prepared
  * once per render: every path is checked against each. */
 struct prefix {
-    PyObject *str;
     const unsigned char *data;
     Py_ssize_t len;
     size_t bytes;
@@ -1337,7 +1400,6 @@ prepare_prefixes(PyObject *tuple, struct prefixes *pre)
 #if PY_VERSION_HEX < 0x030c0000
         if (PyUnicode_READY(str) < 0) return -1;
 #endif
-        p->str = str;
         p->data = PyUnicode_DATA(str);
         p->len = PyUnicode_GET_LENGTH(str);
         p->kind = PyUnicode_KIND(str);
@@ -1368,14 +1430,14 @@ prepare_prefixes(PyObject *tuple, struct prefixes *pre)
     return 1;
 }
 
-/* Does path start with one of the prefixes? 1, 0, or -1 with an exception. The last eight bytes of
- * a prefix are compared first: paths mostly start alike ("/tmp/...", "/home/..."), end differently. */
+/* Does path start with one of the prefixes? The last eight bytes of a prefix are compared first:
+ * paths mostly start alike ("/tmp/...", "/home/..."), end differently. */
 HOT int
-has_prefix(PyObject *path, const struct prefixes *pre)
+has_prefix(struct chars path, const struct prefixes *pre)
 {
-    Py_ssize_t k, n = PyUnicode_GET_LENGTH(path);
-    int kind = PyUnicode_KIND(path);
-    const unsigned char *data = PyUnicode_DATA(path);
+    Py_ssize_t k, i, n = path.len;
+    int kind = path.kind;
+    const unsigned char *data = path.data;
     if (pre->filter && kind == PyUnicode_1BYTE_KIND) {
         /* cheapest tests first: the end of the common part, the byte after it, then all of it */
         size_t c = pre->common;
@@ -1385,15 +1447,15 @@ has_prefix(PyObject *path, const struct prefixes *pre)
     }
     for (k = 0; k < pre->n; k++) {
         const struct prefix *p = &pre->p[k];
-        Py_ssize_t r;
+        if (n < p->len) continue;
         if (p->kind == kind) {
-            if (n < p->len) continue;
             if (p->bytes >= 8 && load_le64(data + p->bytes - 8) != p->tail) continue;
             if (memcmp(data, p->data, p->bytes) == 0) return 1;
             continue;
         }
-        r = PyUnicode_Tailmatch(path, p->str, 0, PY_SSIZE_T_MAX, -1);
-        if (r != 0) return (int)r; /* 1, or -1 with an exception */
+        for (i = 0; i < p->len && PyUnicode_READ(kind, data, i) == PyUnicode_READ(p->kind, p->data, i); i++) {
+        }
+        if (i == p->len) return 1;
     }
     return 0;
 }
@@ -1415,10 +1477,10 @@ init_op_heads(void)
  * {"op":"<op>","path":<path>,"dest":<dest or null>,"count":<count>}. Returns 0, 1 when a path
  * needs normalising (the caller then leaves the whole list to Python), or -1 with an exception. */
 HOT int
-put_entry(struct out *o, int op, PyObject *path, PyObject *dest, long long count)
+put_entry(struct out *o, int op, struct chars path, PyObject *dest, long long count)
 {
     char *w;
-    size_t room = 64 + 12 * (size_t)PyUnicode_GET_LENGTH(path);
+    size_t room = 64 + 12 * (size_t)path.len;
     if (dest != NULL) room += 12 * (size_t)PyUnicode_GET_LENGTH(dest);
     if (out_reserve(o, room) < 0) return -1;
     w = o->p + o->len;
@@ -1432,7 +1494,7 @@ put_entry(struct out *o, int op, PyObject *path, PyObject *dest, long long count
     } else {
         memcpy(w, ",\"dest\":", 8);
         w += 8;
-        if ((w = put_path(w, dest)) == NULL) return 1;
+        if ((w = put_path(w, str_chars(dest))) == NULL) return 1;
     }
     w += format_count(w, count);
     o->len = (size_t)(w - o->p);
@@ -1504,7 +1566,7 @@ roar_render_files(PyObject *self, PyObject *args)
         PyObject *op = PyList_GET_ITEM(ops, i), *path = PyList_GET_ITEM(paths, i), *dest = PyList_GET_ITEM(dests, i);
         PyObject *count_obj = PyList_GET_ITEM(counts, i);
         long long count;
-        int own, k;
+        int k;
         if (!PyUnicode_Check(op) || !PyUnicode_Check(path) || !PyLong_Check(count_obj) ||
             (dest != Py_None && !PyUnicode_Check(dest)) || (k = op_index(op)) < 0) {
             fallback = 1;
@@ -1513,11 +1575,9 @@ roar_render_files(PyObject *self, PyObject *args)
 #if PY_VERSION_HEX < 0x030c0000
         if (PyUnicode_READY(path) < 0 || (dest != Py_None && PyUnicode_READY(dest) < 0)) goto done;
 #endif
-        own = has_prefix(path, &pre);
-        if (own < 0) goto done;
-        if (own) {
+        if (has_prefix(str_chars(path), &pre)) {
             /* left out, but a path to normalise anywhere sends the whole list to Python, as there */
-            if (needs_normalising(path) || (dest != Py_None && needs_normalising(dest))) {
+            if (needs_normalising(str_chars(path)) || (dest != Py_None && needs_normalising(str_chars(dest)))) {
                 fallback = 1;
                 goto done;
             }
@@ -1525,7 +1585,7 @@ roar_render_files(PyObject *self, PyObject *args)
         }
         count = PyLong_AsLongLong(count_obj);
         if (count == -1 && PyErr_Occurred()) goto done;
-        rc = put_entry(&o, k, path, dest == Py_None ? NULL : dest, count);
+        rc = put_entry(&o, k, str_chars(path), dest == Py_None ? NULL : dest, count);
         if (rc != 0) {
             fallback = rc > 0;
             goto done;
@@ -1548,6 +1608,7 @@ roar_render_table(PyObject *self, PyObject *prefix_tuple)
 {
     struct out o = {NULL, NULL, 0, 0};
     struct prefixes pre = {0, NULL};
+    unsigned char joined[PATH_MAX + 1];
     Py_ssize_t k, left, in_group[N_OPS + 1] = {0};
     size_t total = 2, longest = 0;
     PyObject *result = NULL;
@@ -1567,6 +1628,7 @@ roar_render_table(PyObject *self, PyObject *prefix_tuple)
     for (k = 0; k < n_entries; k++) {
         struct entry *e = &entries[k];
         size_t len = (size_t)PyUnicode_GET_LENGTH(e->path);
+        if (e->head != NULL) len += (size_t)PyUnicode_GET_LENGTH(e->head);
         if (e->dest != NULL) len += (size_t)PyUnicode_GET_LENGTH(e->dest);
         in_group[e->dest != NULL ? N_OPS : e->op]++;
         total += 64 + len;
@@ -1577,19 +1639,18 @@ roar_render_table(PyObject *self, PyObject *prefix_tuple)
     for (g = 0; g <= N_OPS; g++) {
         for (k = 0, left = in_group[g]; left > 0; k++) {
             struct entry *e = &entries[k];
-            int own;
+            struct chars path;
             if ((e->dest != NULL ? N_OPS : e->op) != g) continue;
             left--;
-            own = has_prefix(e->path, &pre);
-            if (own < 0) goto done;
-            if (own) {
-                if (needs_normalising(e->path) || (e->dest != NULL && needs_normalising(e->dest))) {
+            path = entry_chars(e, joined);
+            if (has_prefix(path, &pre)) {
+                if (needs_normalising(path) || (e->dest != NULL && needs_normalising(str_chars(e->dest)))) {
                     fallback = 1;
                     goto done;
                 }
                 continue;
             }
-            rc = put_entry(&o, e->op, e->path, e->dest, (long long)e->count);
+            rc = put_entry(&o, e->op, path, e->dest, (long long)e->count);
             if (rc != 0) {
                 fallback = rc > 0;
                 goto done;

@@ -1,6 +1,6 @@
 """roar-runtime: the compiled audit hook of roar's Python shim (module `_roar_runtime`).
 
-The version lives in ../_roar_shim/version.py (one place for the shim and its runtime); an sdist
+The version lives in ../_roar_shim/__init__.py (one place for the shim and its runtime); an sdist
 carries it in PKG-INFO instead.
 """
 
@@ -14,7 +14,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 def read_version():
     for path, pattern in (
-        (os.path.join(HERE, "..", "_roar_shim", "version.py"), r'^VERSION\s*=\s*"([^"]+)"'),
+        (os.path.join(HERE, "..", "_roar_shim", "__init__.py"), r'^VERSION\s*=\s*"([^"]+)"'),
         (os.path.join(HERE, "PKG-INFO"), r"^Version:\s*(\S+)"),
     ):
         try:

@@ -7,6 +7,7 @@ import unittest
 from shim_support import SHIM_DIR, ShimTestCase
 
 sys.path.insert(0, SHIM_DIR)
+from _roar_shim import VERSION  # noqa: E402
 from _roar_shim import schema_fields as F  # noqa: E402
 
 FILE_OPS_WORKLOAD = r"""
@@ -156,6 +157,7 @@ class CaptureTest(ShimTestCase):
             self.assertEqual(shard["executable"], sys.executable)
             self.assertEqual(shard["abi"]["ext_suffix"], __import__("sysconfig").get_config_var("EXT_SUFFIX"))
             self.assertEqual(shard["capture"]["audit_backend"], "python")
+            self.assertEqual(shard["capture"]["shim_version"], VERSION)
         self.assertEqual(parent["spawned"][0]["event"], "subprocess.Popen")
         self.assertEqual(parent["spawned"][0]["argv"], [sys.executable, "-c", "pass"])
 

@@ -9,6 +9,8 @@ import zipfile
 from shim_support import BUILD_WHEEL, ShimTestCase, built_runtime_tree, clean_env
 from test_capture import FILE_OPS_WORKLOAD, check_relative_paths_follow_every_change_of_directory
 
+from _roar_shim import VERSION  # test_capture put the shim on sys.path
+
 
 class NativeTest(ShimTestCase):
     def setUp(self):
@@ -18,12 +20,12 @@ class NativeTest(ShimTestCase):
     def test_wheel_is_well_formed(self):
         name = os.path.basename(self.wheel)
         py = "cp%d%d" % sys.version_info[:2]
-        self.assertTrue(name.startswith("roar_runtime-0.1.0-%s-%s" % (py, py)), name)
+        self.assertTrue(name.startswith("roar_runtime-%s-%s-%s" % (VERSION, py, py)), name)
         self.assertTrue(name.endswith("-linux_x86_64.whl") or "linux" not in sys.platform, name)
         with zipfile.ZipFile(self.wheel) as zf:
             names = zf.namelist()
-            wheel_meta = zf.read("roar_runtime-0.1.0.dist-info/WHEEL").decode()
-            record = zf.read("roar_runtime-0.1.0.dist-info/RECORD").decode()
+            wheel_meta = zf.read("roar_runtime-%s.dist-info/WHEEL" % VERSION).decode()
+            record = zf.read("roar_runtime-%s.dist-info/RECORD" % VERSION).decode()
         self.assertIn("Root-Is-Purelib: false", wheel_meta)
         ext = [n for n in names if n.startswith("_roar_runtime")]
         self.assertEqual(ext, ["_roar_runtime" + __import__("sysconfig").get_config_var("EXT_SUFFIX")])
@@ -44,7 +46,7 @@ class NativeTest(ShimTestCase):
         )
         self.assertEqual(proc.returncode, 0, proc.stdout.decode())
         run = self.run_py("import _roar_runtime; print(_roar_runtime.__version__)", env={"ROAR_RUNTIME_PYTHONPATH": target})
-        self.assertEqual(run.stdout, b"0.1.0\n", run.stderr)
+        self.assertEqual(run.stdout, (VERSION + "\n").encode(), run.stderr)
         self.assertEqual(run.shard()["capture"]["audit_backend"], "native")
 
     def test_native_backend_records_what_the_python_one_does(self):
@@ -124,6 +126,8 @@ class NativeTest(ShimTestCase):
             "        open(name).read()\n"
             "    open(os.path.abspath(name)).read()\n"
             "    open(name).read()\n"
+            "os.chdir('d')\n"
+            "open('\\u00fc.txt').read()\n"  # the same file relative to another directory
         )
         run = self.run_py(code, env={"ROAR_RUNTIME_PYTHONPATH": self.tree})
         self.assertEqual(run.returncode, 0, run.stderr)
@@ -131,9 +135,9 @@ class NativeTest(ShimTestCase):
         self.assertEqual(shard["capture"]["audit_backend"], "native")
         mine = sorted((f["op"], f["path"], f["count"]) for f in shard["files"] if f["path"].startswith(self.work + os.sep))
         expected = [("mkdir", os.path.join(self.work, "d"), 1)]
-        for name in ("plain.txt", "caf\u00e9.txt", os.path.join("d", "\u00fc.txt")):
+        for name, reads in (("plain.txt", 5), ("caf\u00e9.txt", 5), (os.path.join("d", "\u00fc.txt"), 6)):
             path = os.path.join(self.work, name)
-            expected += [("read", path, 5), ("write", path, 1)]
+            expected += [("read", path, reads), ("write", path, 1)]
         self.assertEqual(mine, sorted(expected))
 
     def test_runtime_renders_the_file_list_as_the_python_writer_does(self):
@@ -193,15 +197,16 @@ class NativeTest(ShimTestCase):
         self.assertEqual(run.stdout.decode().splitlines(), ["True False True", "['os.system'] [] b'[]'"], run.stderr)
 
     def test_a_path_to_normalise_is_written_by_the_python_writer(self):
-        code = "import os\nos.mkdir('d')\nopen('d/../x.txt', 'w').close()\nfor i in range(50):\n    open('d/f%d' % i, 'w').close()\n"
+        # "./" right after the cwd: only the joined path shows "/./"
+        code = "import os\nos.mkdir('d')\nopen('d/../x.txt', 'w').close()\nopen('./y.txt', 'w').close()\nfor i in range(50):\n    open('d/f%d' % i, 'w').close()\n"
         run = self.run_py(code, env={"ROAR_RUNTIME_PYTHONPATH": self.tree})
         self.assertEqual(run.returncode, 0, run.stderr)
         shard = run.shard()
         self.assertEqual(shard["capture"]["audit_backend"], "native")
         self.assertEqual(shard["capture"]["errors"], [])
         written = [p for op, p, _ in self.files_of(shard) if op == "write"]
-        self.assertEqual(written[0], os.path.join(self.work, "x.txt"))
-        self.assertEqual(len(written), 51)
+        self.assertEqual(written[:2], [os.path.join(self.work, "x.txt"), os.path.join(self.work, "y.txt")])
+        self.assertEqual(len(written), 52)
 
     def test_failed_exec_under_native_keeps_every_event(self):
         code = "import os\nopen('a.txt','w').close()\ntry:\n    os.execv('/nonexistent/prog', ['x'])\nexcept OSError:\n    pass\nopen('b.txt','w').close()\n"

@@ -26,7 +26,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SHIM_DIR = os.path.dirname(HERE)
 SOURCE_DIR = os.path.join(SHIM_DIR, "roar-runtime")
 SOURCE = os.path.join(SOURCE_DIR, "_roar_runtime.c")
-VERSION_FILE = os.path.join(SHIM_DIR, "_roar_shim", "version.py")
+VERSION_FILE = os.path.join(SHIM_DIR, "_roar_shim", "__init__.py")
 DIST = "roar_runtime"
 MODULE = "_roar_runtime"
 
