@@ -1,9 +1,12 @@
 """roar's shim: runs at every interpreter start because roar puts this directory first on PYTHONPATH.
 
-It does two things and nothing else:
+It does three things and nothing else:
 1. when ROAR_WRAP=1, start the recorder in _roar_shim (once per process);
 2. always run the `sitecustomize` this file shadows (a venv's, the distro's, conda's), as if
-   site.py had imported it, so putting roar in front never changes what the interpreter does.
+   site.py had imported it, so putting roar in front never changes what the interpreter does;
+3. when the recorder started, take roar's own directories (this one, the runtime tree) off
+   sys.path again: the workload's imports then search exactly the directories they would without
+   roar (children still find the shim through PYTHONPATH).
 
 Start-up cost matters here (every Python process of the job pays it): only modules that are
 already loaded at this point (sys, os, frozen importlib) are used.
@@ -55,13 +58,18 @@ def _roar_chain_shadowed_sitecustomize():
         raise
 
 
+_roar_state = None
 if os.environ.get("ROAR_WRAP") == "1":
     try:
         import _roar_shim.boot
 
-        _roar_shim.boot.start(os.path.dirname(os.path.abspath(__file__)))
+        _roar_state = _roar_shim.boot.start(os.path.dirname(os.path.abspath(__file__)))
     except Exception as _roar_error:  # the shim never breaks the workload
         if os.environ.get("ROAR_DEBUG") == "1":
             sys.stderr.write("roar: shim failed to start: %r\n" % (_roar_error,))
 
-_roar_chain_shadowed_sitecustomize()
+try:
+    _roar_chain_shadowed_sitecustomize()  # finds the shadowed one after this directory on sys.path
+finally:
+    if _roar_state is not None:
+        _roar_shim.boot.leave_sys_path(_roar_state)

@@ -151,6 +151,18 @@ def start(shim_dir):
     return state
 
 
+def leave_sys_path(state):
+    """Take roar's own directories (the shim's, the runtime trees) off sys.path once the shim has
+    imported what it needs from them (at exit it imports only _roar_shim submodules, found through
+    the package). Each one searched before the workload's own cost every top-level import a stat
+    and a finder call: 142 stdlib imports on 3.8, 1.076x -> 1.040x the bare process's instructions."""
+    own = {os.path.abspath(d) for d in [state.shim_dir] + list(state.runtime_dirs) if d}
+    try:
+        sys.path[:] = [p for p in sys.path if not (p and isinstance(p, str) and os.path.abspath(p) in own)]
+    except Exception as e:
+        state.error("sys-path", e)
+
+
 def _unaudit_getframe(state, runtime):
     """Swap sys._getframe for the runtime's un-audited equivalent (see _roar_runtime.c for why)."""
     if os.environ.get("ROAR_AUDIT_GETFRAME") == "1" or not hasattr(runtime, "getframe"):

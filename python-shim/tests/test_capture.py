@@ -1,5 +1,6 @@
 """What the pure-Python recorder sees, and that the workload cannot tell the shim is there."""
 
+import json
 import os
 import sys
 import unittest
@@ -175,11 +176,74 @@ class CaptureTest(ShimTestCase):
         self.assertEqual(shimmed.stderr, bare.stderr)
         self.assertEqual(len(shimmed.shards()), 1)
 
+    def test_the_workload_sees_the_sys_path_it_would_without_roar(self):
+        # roar's own directories leave sys.path once the shim has started, so every import the
+        # workload makes searches what it would without roar; a child still gets the shim
+        lib = os.path.join(self.tmp, "user-lib")
+        os.mkdir(lib)
+        code = "import json, subprocess, sys\nprint(json.dumps(sys.path))\nsubprocess.run([sys.executable, '-c', 'pass'], check=True)\n"
+        bare = self.run_py(code, shim=False, pythonpath=[lib])
+        shimmed = self.run_py(code, pythonpath=[lib])
+        self.assertEqual(shimmed.returncode, 0, shimmed.stderr)
+        self.assertEqual(json.loads(shimmed.stdout), json.loads(bare.stdout))
+        self.assertIn(lib, json.loads(bare.stdout))
+        self.assertEqual(len(shimmed.shards()), 2, "the child runs the shim too")
+
     def test_missing_shard_dir_records_nothing_and_says_nothing(self):
         missing = os.path.join(self.tmp, "nope")
         run = self.run_py("print('ok')", env={"ROAR_SHARD_DIR": missing})
         self.assertEqual((run.returncode, run.stdout, run.stderr), (0, b"ok\n", b""))
         self.assertFalse(os.path.exists(missing))
+
+    def fake_site(self, dists, modules):
+        """A site-packages dir with `modules` ({relative path: source}) and, per (dir name, files) in
+        `dists`, a .dist-info holding those files ({name: text})."""
+        site = os.path.join(self.tmp, "site-%d" % len(os.listdir(self.tmp)))
+        for rel, source in modules.items():
+            os.makedirs(os.path.dirname(os.path.join(site, rel)), exist_ok=True)
+            with open(os.path.join(site, rel), "w") as f:
+                f.write(source)
+        for info, files in dists:
+            os.makedirs(os.path.join(site, info))
+            for name, text in files.items():
+                with open(os.path.join(site, info, name), "w") as f:
+                    f.write(text)
+        return site
+
+    def test_distributions_are_found_by_their_files(self):
+        meta = "Metadata-Version: 2.1\nName: %s\nVersion: %s\nSummary: x\n\nName: not-a-header\n"
+        site = self.fake_site(
+            [
+                # no top_level.txt (most non-setuptools wheels): RECORD says what it installed
+                ("Alpha_Project-1.0.dist-info", {"METADATA": meta % ("Alpha-Project", "1.0"), "RECORD": "alpha_pkg/__init__.py,,\nAlpha_Project-1.0.dist-info/METADATA,,\n"}),
+                ("beta-2.0.dist-info", {"METADATA": meta % ("beta", "2.0"), "RECORD": "beta.py,,\n"}),
+                # named like a module it does not provide; files that only start like the modules
+                ("delta-1.0.dist-info", {"METADATA": meta % ("delta", "1.0"), "top_level.txt": "delta_other\n"}),
+                ("gamma-3.0.dist-info", {"METADATA": meta % ("gamma", "3.0"), "RECORD": "alpha_pkg_extra/x.py,,\nbeta.pth,,\ndelta.py.orig,,\n"}),
+                ("Delta_Real-4.0.dist-info", {"METADATA": meta % ("Delta.Real", "4.0"), "top_level.txt": "delta\n"}),
+            ],
+            {"alpha_pkg/__init__.py": "", "beta.py": "", "delta.py": ""},
+        )
+        run = self.run_py("import alpha_pkg, beta, delta", pythonpath=[site])
+        self.assertEqual(run.returncode, 0, run.stderr)
+        self.assertEqual(
+            run.shard()["packages"],
+            [{"name": "Alpha-Project", "version": "1.0"}, {"name": "beta", "version": "2.0"}, {"name": "Delta.Real", "version": "4.0"}],
+        )
+
+    def test_the_script_and_its_aliases_are_not_looked_up_as_distributions(self):
+        # multiprocessing names the script __mp_main__ too: never a distribution, and looking it
+        # up would read every installed distribution's files at exit
+        from _roar_shim.shard import candidate_modules  # the shim is on sys.path (above)
+
+        for name in ("__mp_main__", "roar_local_module"):
+            module = type(sys)(name)
+            module.__file__ = os.path.join(self.work, "script.py")
+            sys.modules[name] = module
+            self.addCleanup(sys.modules.pop, name)
+        names = candidate_modules(frozenset(), [])
+        self.assertIn("roar_local_module", names)
+        self.assertNotIn("__mp_main__", names)
 
     def test_imported_distribution_is_listed_with_version(self):
         site = os.path.join(self.tmp, "lib", "site-packages")

@@ -1,5 +1,6 @@
 """The compiled fast path: built here with build_wheel.py, chosen by the gate, same results."""
 
+import json
 import os
 import subprocess
 import sys
@@ -110,6 +111,15 @@ class NativeTest(ShimTestCase):
         shard = run.shard()
         self.assertEqual(shard["exit"], {"how": "exit", "code": 5})
         self.assertIn(("write", os.path.join(self.work, "x.txt"), None), self.files_of(shard))
+
+    def test_the_runtime_tree_leaves_sys_path_once_loaded(self):
+        code = "import json, sys\nprint(json.dumps(sys.path))\n"
+        bare = self.run_py(code, shim=False)
+        run = self.run_py(code, env={"ROAR_RUNTIME_PYTHONPATH": self.tree})
+        self.assertEqual(run.returncode, 0, run.stderr)
+        self.assertEqual(json.loads(run.stdout), json.loads(bare.stdout))
+        capture = run.shard()["capture"]
+        self.assertEqual((capture["audit_backend"], capture["runtime_path"]), ("native", self.tree))
 
     def test_relative_paths_follow_every_change_of_directory(self):
         check_relative_paths_follow_every_change_of_directory(self, {"ROAR_RUNTIME_PYTHONPATH": self.tree}, "native")
