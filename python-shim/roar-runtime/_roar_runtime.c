@@ -178,38 +178,67 @@ dir_of_fd(long fd)
 
 /* The cwd as "<cwd>/", for joining relative paths. getcwd() is a system call and decoding its
  * result another allocation: together most of the cost of recording a relative open. The value is
- * kept until something may have changed it: an os.chdir / os.fchdir or ctypes audit event
- * (invalidate_cwd), or a fork (reset). A chdir in another thread could interleave with a relative
- * open here (os.chdir releases the GIL between its audit event and the system call), so the
- * cache is only trusted while this interpreter has one thread; with more, getcwd() runs every
- * time and only the decoding is saved when the directory is unchanged. Free-threaded builds never
- * trust it. Not seen: a C extension calling chdir(2) itself. */
+ * kept until something may have changed it: an os.chdir / os.fchdir or ctypes audit event, or a
+ * fork (reset). Such an event comes before its system call, and os.chdir releases the GIL around
+ * that call, so another thread can run in between: the thread is then "pending" and the cache is
+ * not trusted (getcwd() every time, only the decoding saved when the directory is unchanged) until
+ * the thread's next audit event of any kind, which shows the call has returned. So a process with
+ * threads (tqdm's monitor, a DataLoader's pin-memory thread) keeps the cache as a single-threaded
+ * one does. A thread that changes directory and never raises another event leaves the cache
+ * untrusted for good (correct, only slower). Free-threaded builds never trust it. Not seen: a C
+ * extension calling chdir(2) itself. */
 static char cwd_bytes[PATH_MAX];
 static size_t cwd_len = 0;
 static PyObject *cwd_str = NULL; /* "<cwd>/" for cwd_bytes, or NULL */
-static int cwd_trusted = 0;      /* cwd_str is current (single-threaded, no chdir since) */
+static int cwd_trusted = 0;      /* cwd_str is current: no cwd-changing event since it was read */
+#define PENDING_MAX 16
+static unsigned long pending[PENDING_MAX]; /* threads whose cwd-changing call may not have returned */
+static int n_pending = 0;                   /* PENDING_MAX + 1: more than that many, never trusted again */
 
-static void
-invalidate_cwd(void)
-{
-    cwd_trusted = 0;
-}
-
-/* Is the caller the only thread that can run Python code? One interpreter holding one thread state
- * (asked of the runtime's lists: finding the caller's own interpreter takes thread-local lookups
- * that cost more than the rest of this test). */
+/* May the cached cwd be trusted once read (no cwd-changing call in flight)? */
 static int
-single_thread(void)
+cwd_settled(void)
 {
 #ifdef Py_GIL_DISABLED
     return 0;
 #else
-    PyInterpreterState *interp = PyInterpreterState_Head();
-    PyThreadState *head;
-    if (interp == NULL || PyInterpreterState_Next(interp) != NULL) return 0;
-    head = PyInterpreterState_ThreadHead(interp);
-    return head != NULL && PyThreadState_Next(head) == NULL;
+    return n_pending == 0;
 #endif
+}
+
+/* A cwd-changing event from the calling thread: forget the cached value until its call returns. */
+static void
+cwd_change_begins(void)
+{
+    unsigned long me;
+    int i;
+    cwd_trusted = 0;
+#ifdef Py_GIL_DISABLED
+    return; /* never trusted there: nothing to track (and no lock for it) */
+#endif
+    me = PyThread_get_thread_ident();
+    for (i = 0; i < n_pending && i < PENDING_MAX; i++) {
+        if (pending[i] == me) return;
+    }
+    if (n_pending < PENDING_MAX) {
+        pending[n_pending++] = me;
+    } else {
+        n_pending = PENDING_MAX + 1;
+    }
+}
+
+/* Any audit event while a thread is pending: if it is the caller, its call has returned. */
+static void
+cwd_change_may_have_ended(void)
+{
+    unsigned long me = PyThread_get_thread_ident();
+    int i;
+    for (i = 0; i < n_pending && n_pending <= PENDING_MAX; i++) {
+        if (pending[i] == me) {
+            pending[i] = pending[--n_pending];
+            return;
+        }
+    }
 }
 
 /* New reference to "<cwd>/", or NULL (with an exception set only on a decoding failure). */
@@ -219,8 +248,8 @@ cwd_prefix(void)
     char buf[PATH_MAX];
     size_t n;
     PyObject *decoded, *joined, *out = NULL;
-    int single = single_thread();
-    if (cwd_trusted && cwd_str != NULL && single) {
+    int settled = cwd_settled();
+    if (cwd_trusted && cwd_str != NULL && settled) {
         Py_INCREF(cwd_str);
         return cwd_str;
     }
@@ -230,7 +259,7 @@ cwd_prefix(void)
     n = strlen(buf);
     BUFFER_LOCK();
     if (cwd_str != NULL && n == cwd_len && memcmp(buf, cwd_bytes, n) == 0) {
-        cwd_trusted = single;
+        cwd_trusted = settled;
         out = cwd_str;
         Py_INCREF(out);
     }
@@ -247,7 +276,7 @@ cwd_prefix(void)
     cwd_str = joined;
     memcpy(cwd_bytes, buf, n);
     cwd_len = n;
-    cwd_trusted = single;
+    cwd_trusted = settled;
     BUFFER_UNLOCK();
     Py_XDECREF(out);
     return joined;
@@ -633,7 +662,7 @@ record(enum event_kind kind, const char *event, PyObject *args)
         rc = add(OP_RMDIR, a, NULL);
         break;
     case EV_CHDIR:
-        invalidate_cwd();
+        cwd_change_begins();
         break;
     case EV_POPEN:
     case EV_SYSTEM:
@@ -680,8 +709,8 @@ record_plain_open(PyObject *args, int *rc)
         return 1;
     }
     /* relative, with the cwd known (see cwd_prefix): joined without a str per event */
-    if (cwd_trusted && cwd_str != NULL && PyUnicode_KIND(path) == PyUnicode_1BYTE_KIND &&
-        PyUnicode_KIND(cwd_str) == PyUnicode_1BYTE_KIND && single_thread()) {
+    if (cwd_trusted && n_pending == 0 && cwd_str != NULL && PyUnicode_KIND(path) == PyUnicode_1BYTE_KIND &&
+        PyUnicode_KIND(cwd_str) == PyUnicode_1BYTE_KIND) {
         return add_joined(open_op(ARG(1), ARG(2)), cwd_str, path, rc);
     }
     return 0;
@@ -690,9 +719,11 @@ record_plain_open(PyObject *args, int *rc)
 static int
 hook(const char *event, PyObject *args, void *userData)
 {
-    enum event_kind kind = classify(event);
+    enum event_kind kind;
     int rc = 0;
     (void)userData;
+    if (n_pending > 0) cwd_change_may_have_ended();
+    kind = classify(event);
     if (kind == EV_NONE || !ready) {
         return 0;
     }
@@ -1708,7 +1739,8 @@ roar_reset(PyObject *self, PyObject *unused)
     if (PyList_SetSlice(errors, 0, PyList_GET_SIZE(errors), NULL) < 0) return NULL;
     dropped = 0;
     fix_clear(); /* the parent's shard is not this process's */
-    invalidate_cwd();
+    cwd_trusted = 0;
+    n_pending = 0; /* the forking thread is the only one here, and its call had returned */
     Py_RETURN_NONE;
 }
 

@@ -69,6 +69,16 @@ def check_relative_paths_follow_every_change_of_directory(test, env, backend):
         "open('race-before.txt','w').close()\n"
         "go.set(); t.join()\n"
         "open('race-after.txt','w').close()\n"
+        # a thread that stays alive (as tqdm's monitor does) changes directory and goes on: what the
+        # main thread opens before is in the old cwd, after it in the new
+        "go2, moved, stay = threading.Event(), threading.Event(), threading.Event()\n"
+        "def worker():\n"
+        "    go2.wait(); os.chdir('..'); open('worker.txt','w').close(); moved.set(); stay.wait()\n"
+        "w2 = threading.Thread(target=worker); w2.start()\n"
+        "open('alive-1.txt','w').close()\n"
+        "go2.set(); moved.wait()\n"
+        "open('alive-2.txt','w').close()\n"
+        "stay.set(); w2.join()\n"
     )
     run = test.run_py(code, env=env)
     test.assertEqual(run.returncode, 0, run.stderr)
@@ -79,7 +89,7 @@ def check_relative_paths_follow_every_change_of_directory(test, env, backend):
     test.assertEqual(parent["capture"]["audit_backend"], backend)
     w = test.work
     written = [p for op, p, _ in test.files_of(parent) if op == "write"]
-    test.assertEqual(sorted(written), sorted(os.path.join(w, *x) for x in (("top.txt",), ("a", "in-a.txt"), ("b", "in-b.txt"), ("c", "in-c.txt"), ("back.txt",), ("race-before.txt",), ("b", "race-after.txt"))))
+    test.assertEqual(sorted(written), sorted(os.path.join(w, *x) for x in (("top.txt",), ("a", "in-a.txt"), ("b", "in-b.txt"), ("c", "in-c.txt"), ("back.txt",), ("race-before.txt",), ("b", "race-after.txt"), ("b", "alive-1.txt"), ("worker.txt",), ("alive-2.txt",))))
     reads = sorted((f["path"], f["count"]) for f in parent["files"] if f["op"] == "read" and f["path"].startswith(w) and f["path"].endswith(".txt"))
     test.assertEqual(reads, [(os.path.join(w, "c", "in-c.txt"), 5), (os.path.join(w, "top.txt"), 5)])
     test.assertEqual([p for op, p, _ in test.files_of(child) if op == "write"], [os.path.join(w, "a", "child-in-a.txt")])
