@@ -1,13 +1,38 @@
-"""The shard's `files` array written in Python, from drained columns: under the pure-Python recorder,
-or when the native runtime leaves a path to normalise (its own writer, render_table, is in C).
+"""The shard's `files` array written in Python, from drained columns: under the pure-Python recorder
+(whose drain builds its columns here too, columns_of_opens), or when the native runtime leaves a path
+to normalise (its own writer, render_table, is in C).
 
-Imported at exit only then. Written for the 20,000-file loop: the checks run over all paths at
-once (joined into one string, or in C loops), and only a list that needs it pays for more.
+Imported at exit only then. Written for the 20,000-file loop, where every pass over the entries
+costs 100-400 instructions an entry even as a C loop (map, zip, set, str.join) and 300-500 as a
+Python loop: the checks run over all paths at once, joined into one string (a substring search
+costs a few instructions a character), lists are compared slice by slice against what they are
+expected to hold (a C loop that passes over the same object at almost no cost), and only a list
+that needs it pays for more.
 """
 
 import os
+import sys
 
 from .shard import _prefixes
+
+# normalise_files joins the paths with this to check them all at once: the "/" after each path
+# shows a trailing "/", "/." or "/.." as "//", "/./" or "/../", and the space keeps the next path
+# from completing any of those; both are printable, so the same text also tells whether JSON must
+# escape anything
+_SEP = "/ "
+# what JSON escapes besides non-ASCII: the quote, the backslash, the C0 controls and DEL
+_UNPLAIN = ('"', "\\") + tuple(map(chr, range(32))) + ("\x7f",)
+# up to this many odd entries are found by comparing slices (each costs ~15 slice comparisons);
+# more are handled by a pass over every entry
+_FEW = 64
+
+
+class Columns(tuple):
+    """(ops, paths, dests, counts), as normalise_files returns them. plain: True when every path is
+    printable ASCII without a quote or a backslash (JSON writes it as it is), False when one is not,
+    None when not known (render_files then looks for itself)."""
+
+    plain = None
 
 
 def _columns(chunk):
@@ -16,44 +41,214 @@ def _columns(chunk):
     return tuple(map(list, zip(*chunk))) if chunk else ([], [], [], [])
 
 
+def _result(ops, paths, dests, counts, plain):
+    out = Columns((ops, paths, dests, counts))
+    out.plain = plain
+    return out
+
+
+def _plain(text):
+    """Is text printable ASCII without a quote or a backslash? (isascii is one C pass; each `in` a
+    memchr over the text.)"""
+    return text.isascii() and not any(c in text for c in _UNPLAIN)
+
+
 def normalise_files(chunks, own_dirs, unique=False):
     """Drained file events (lists of (op, path, dest, count) rows, or column tuples) with raw absolute
-    paths -> columns (ops, paths, dests, counts): paths normalised, duplicate (op, path, dest)
-    merged, and roar's own files (shards, the shim, runtime trees) left out.
+    paths -> Columns (ops, paths, dests, counts): paths normalised, duplicate (op, path, dest) merged
+    into the first of them (counts added), and roar's own files (shards, the shim, runtime trees)
+    left out; the order is kept.
 
-    Written for the 20,000-file loop: the checks run over all paths at once (joined into one
-    string, or in C loops), and only a list that needs it pays for os.path.normpath or a merge.
-    unique=True: the caller knows no (op, path, dest) repeats (one drain of the native runtime)."""
+    The paths are checked on one string: whether any needs os.path.normpath, may lie in roar's own
+    directories, or needs JSON escaping (Columns.plain, for render_files). unique=True: the caller
+    knows no (op, path, dest) repeats (one drain of the native runtime); otherwise a set of the paths
+    tells whether any path repeats. The lists of a drained chunk are never changed: a result
+    without changes is the chunk's own lists."""
     cols = [_columns(c) for c in chunks]
     if len(cols) == 1:
         ops, paths, dests, counts = cols[0]
     else:
-        ops, paths, dests, counts = ([x for c in cols for x in c[i]] for i in range(4))
-    if not paths:
-        return [], [], [], []
-    joined = "\0".join(paths) + "\0"
+        ops, paths, dests, counts = [], [], [], []
+        for c in cols:
+            for column, more in zip((ops, paths, dests, counts), c):
+                column += more
+    n = len(paths)
+    if not n:
+        return _result([], [], [], [], True)
     prefixes = _prefixes(own_dirs)
-    if dests.count(None) != len(dests):
-        joined += "\0".join([d for d in dests if d is not None]) + "\0"
-    clean = not ("//" in joined or "/\0" in joined or ("/." in joined and any(s in joined for s in ("/./", "/../", "/.\0", "/..\0"))))
-    marked = "\0" + joined
-    own = any("\0" + p in marked for p in prefixes)
-    last = None
-    if not (unique and len(cols) == 1):
-        last = dict(zip(paths, range(len(paths))))  # path -> index of its last entry
-        unique = len(last) == len(paths)
-    if clean and unique:
-        if not own:
-            return ops, paths, dests, counts
+    text = _SEP.join(paths) + _SEP
+    if dests.count(None) != n:
+        text += _SEP.join([d for d in dests if d is not None]) + _SEP
+    plain = _plain(text)
+    if "//" in text or ("./" in text and ("/./" in text or "/../" in text)):
+        return _normalise_each(ops, paths, dests, counts, prefixes, plain)  # rare: a/./b, a//b, a/../b
+    drop = []
+    # a prefix found in the text may lie inside a path: the exact test runs then, with those found
+    found = tuple([p for p in prefixes if p in text])
+    if found:
         from itertools import compress
 
-        from _operator import methodcaller, not_
+        from _operator import methodcaller
 
-        keep = list(map(not_, map(methodcaller("startswith", prefixes), paths)))
-        return tuple(list(compress(col, keep)) for col in (ops, paths, dests, counts))
-    if clean:
-        return _merge_duplicates(ops, paths, dests, counts, prefixes if own else None, last)
-    # rare: a path to normalise (a/./b, a//b, a/../b)
+        drop = list(compress(range(n), map(methodcaller("startswith", found), paths)))
+    if not (unique and len(cols) == 1):
+        repeats = n - len(set(paths))
+        if repeats > _FEW:
+            return _merge_all(ops, paths, dests, counts, drop, plain)
+        if repeats:
+            counts, merged = _merge_repeats(ops, paths, dests, counts, repeats)
+            drop = sorted(set(drop).union(merged))
+    if not drop:
+        return _result(ops, paths, dests, counts, plain)
+    return _result(*[_without(col, drop) for col in (ops, paths, dests, counts)], plain)
+
+
+def _without(col, drop):
+    """A copy of col without the entries at the sorted indices drop: a few deleted from a copy, more
+    left out by copying the len(drop) + 1 slices between them."""
+    if len(drop) <= 16:
+        out = list(col)
+        for i in reversed(drop):
+            del out[i]
+        return out
+    out = list(col[: drop[0]])
+    for start, end in zip(drop, drop[1:] + [len(col)]):
+        out += col[start + 1 : end]
+    return out
+
+
+def _merge_repeats(ops, paths, dests, counts, repeats):
+    """A few entries whose path an earlier entry has (every run has one: CPython opens the main script
+    twice, as "r" and "rb"): merge each repeated (op, path, dest) into its first entry.
+    repeats: how many entries repeat a path. Returns (counts, indices of the merged entries)."""
+    later = _repeats(paths, repeats)
+    again = {paths[i] for i in later}
+    if len(again) <= 2:  # the first entry of each, found by list.index (stops there)
+        at = set(later)
+        for p in again:
+            at.add(paths.index(p))
+    else:  # one pass over all paths
+        from itertools import compress
+
+        at = compress(range(len(paths)), map(again.__contains__, paths))
+    first = {}
+    merged = []
+    counts = list(counts)  # a copy: the chunk may be written again
+    for i in sorted(at):
+        key = (ops[i], paths[i], dests[i])
+        j = first.get(key)
+        if j is None:
+            first[key] = i
+        else:
+            counts[j] += counts[i]
+            merged.append(i)
+    return counts, merged
+
+
+def _repeats(paths, repeats):
+    """Indices of the entries whose path an earlier entry has (there are `repeats` of them).
+
+    Looked for in a part of the list from its start that grows fourfold until it holds them all, as
+    the main script's does at once. The part's distinct paths in first-seen order (keys, from
+    dict.fromkeys) are the part without those entries, so the two agree entry for entry up to the
+    first of them, then again (keys one behind) up to the next: found by comparing slices."""
+    if paths.__class__ is not list:
+        paths = list(paths)  # slices are compared with keys'
+    size = 256
+    while True:
+        part = paths[:size]
+        keys = list(dict.fromkeys(part))
+        n, m = len(part), len(keys)
+        if n - m == repeats:
+            break
+        size *= 4
+    out = []
+    i = j = 0
+    while j < m:
+        k = _first_difference(part, i, keys, j, min(n - i, m - j))
+        i += k
+        j += k
+        if j < m:
+            out.append(i)  # part[i] is not the next new path: an earlier entry has it
+            i += 1
+    out.extend(range(i, n))  # every new path has been seen: the rest repeat
+    return out
+
+
+def _first_difference(a, i, b, j, limit):
+    """The least k < limit with a[i + k] != b[j + k], else limit. Slices are compared (list == passes
+    over identical objects without calling anything), in steps that double while they agree, and
+    the step where they differ is halved down to the entry."""
+    k = 0
+    step = 32
+    while k < limit:
+        end = min(k + step, limit)
+        if a[i + k : i + end] == b[j + k : j + end]:
+            k = end
+            step *= 2
+            continue
+        while end - k > 1:  # the first difference lies in [k, end)
+            mid = (k + end) // 2
+            if a[i + k : i + mid] == b[j + k : j + mid]:
+                k = mid
+            else:
+                end = mid
+        return k
+    return limit
+
+
+def odd_positions(seq, usual, limit=_FEW):
+    """Indices of the entries of seq that differ from usual, found by comparing slices with a list
+    of usual (the same object again and again costs almost nothing), or None past limit."""
+    n = len(seq)
+    odd = n - seq.count(usual)  # list.count passes over the same object as fast
+    if not odd:
+        return []
+    if odd > limit:
+        return None
+    if seq.__class__ is not list:
+        seq = list(seq)  # slices are compared with a list's
+    same = [usual] * n
+    out = []
+    i = 0
+    while True:
+        i += _first_difference(seq, i, same, i, n - i)
+        if i >= n:
+            return out
+        out.append(i)
+        if len(out) == odd:
+            return out
+        i += 1
+
+
+def _merge_all(ops, paths, dests, counts, drop, plain):
+    """Many repeats (a file opened two ways for every file): merge all entries in one dict. The
+    entries are counted by (op, path, dest) in a C loop, then the counts that are not 1 added."""
+    if drop:  # roar's own entries: left out first
+        ops, paths, dests, counts = [_without(col, drop) for col in (ops, paths, dests, counts)]
+    merged = {}
+    try:
+        from _collections import _count_elements
+
+        _count_elements(merged, zip(ops, paths, dests))
+    except ImportError:  # not CPython
+        for key in zip(ops, paths, dests):
+            merged[key] = merged.get(key, 0) + 1
+    n = len(counts)
+    odd = odd_positions(counts, 1)
+    for i in odd if odd is not None else range(n):
+        if counts[i] != 1:
+            key = (ops[i], paths[i], dests[i])
+            merged[key] += counts[i] - 1
+    if not merged:
+        return _result([], [], [], [], plain)
+    rows = zip(*merged)
+    return _result(list(next(rows)), list(next(rows)), list(next(rows)), list(merged.values()), plain)
+
+
+def _normalise_each(ops, paths, dests, counts, prefixes, plain):
+    """A path to normalise: every entry through os.path.normpath (which only removes characters, so
+    what `plain` says still holds), merged by (op, path, dest)."""
     normpath = os.path.normpath
     out = {}
     for op, path, dest, count in zip(ops, paths, dests, counts):
@@ -62,46 +257,7 @@ def normalise_files(chunks, own_dirs, unique=False):
             continue
         key = (op, path, normpath(dest) if dest is not None else None)
         out[key] = out.get(key, 0) + count
-    return [k[0] for k in out], [k[1] for k in out], [k[2] for k in out], list(out.values())
-
-
-def _merge_duplicates(ops, paths, dests, counts, prefixes, last):
-    """Merge repeated (op, path, dest) entries (every run has a few: CPython opens the main script
-    twice, as "r" and "rb") with C loops over all entries; only entries whose path repeats are looked
-    at in Python. last: {path: index of its last entry}."""
-    from itertools import compress
-
-    from _operator import methodcaller
-
-    n = len(paths)
-    # the few entries that are not their path's last one, by set operations (C loops)
-    earlier = set(range(n)).difference(last.values())
-    repeated = sorted(earlier.union([last[paths[i]] for i in earlier]))
-    drop = []
-    first = {}
-    counts = list(counts)
-    for i in repeated:
-        key = (ops[i], paths[i], dests[i])
-        j = first.get(key)
-        if j is None:
-            first[key] = i
-        else:
-            counts[j] += counts[i]
-            drop.append(i)
-    if prefixes:
-        drop = sorted(set(drop).union(compress(range(n), map(methodcaller("startswith", prefixes), paths))))
-    if not drop:
-        return ops, paths, dests, counts
-    if len(drop) > 64:
-        keep = [True] * n
-        for i in drop:
-            keep[i] = False
-        return tuple(list(compress(col, keep)) for col in (ops, paths, dests, counts))
-    cols = (list(ops), list(paths), list(dests), counts)  # copies: the chunk may be written again
-    for i in reversed(drop):
-        for col in cols:
-            del col[i]
-    return cols
+    return _result([k[0] for k in out], [k[1] for k in out], [k[2] for k in out], list(out.values()), plain)
 
 
 def _string_encoder():
@@ -115,74 +271,153 @@ def _string_encoder():
         return _quote
 
 
-# bytes JSON writes as they are: printable ASCII but the quote and the backslash
-_PLAIN = bytes(c for c in range(0x20, 0x7F) if c not in (0x22, 0x5C))
-
-
 def render_files(columns):
     """The shard's `files` array, from columns (ops, paths, dests, counts), as JSON text: the same
     text as json.dumps of its objects with separators (",", ":") (ASCII only).
 
-    Paths are escaped in one call on their NUL-joined text where possible, and each run of entries
-    with the same op, dest and count is emitted with one str.join."""
+    Each run of entries with the same op, dest and count is one str.join of its paths, and the
+    longest run (a dataset loop) is joined last, with the text of the others glued to its first and
+    last path, so the megabytes of the list are copied once. Paths are escaped only when
+    Columns.plain (or a look at their text) says they must be."""
     ops, paths, dests, counts = columns
-    if not paths:
+    n = len(paths)
+    if not n:
         return "[]"
-    quote = _string_encoder()
-    joined = "\0".join(paths)
-    if joined.isascii() and len(joined.encode("ascii").translate(None, _PLAIN)) == len(paths) - 1:
-        escaped = paths  # printable ASCII without a quote or backslash (the NULs are the separators)
-    elif "\\" not in joined:
-        escaped = quote(joined)[1:-1].split("\\u0000")  # a path cannot hold NUL; no backslash to fake one
+    plain = getattr(columns, "plain", None)
+    if plain is None:
+        plain = _plain(_SEP.join(paths))
+    quote = None
+    if plain:
+        escaped = paths
     else:
-        escaped = [quote(p)[1:-1] for p in paths]
-    out = []
+        quote = _string_encoder()
+        joined = "\0".join(paths)
+        escaped = None
+        if "\\" not in joined:  # a path holds no NUL, and no backslash to fake one: escaped in one call
+            escaped = quote(joined)[1:-1].split("\\u0000")
+        if escaped is None or len(escaped) != n:
+            escaped = [quote(p)[1:-1] for p in paths]
+    runs = []  # (start, end, head, tail)
     start = 0
     for end in _run_ends(ops, dests, counts):
-        op, dest, count = ops[start], dests[start], counts[start]
-        tail = '","dest":%s,"count":%d}' % ("null" if dest is None else quote(dest), count)
-        out.append('{"op":"%s","path":"' % op + (tail + ',{"op":"%s","path":"' % op).join(escaped[start:end]) + tail)
+        dest = dests[start]
+        if dest is not None and quote is None:
+            quote = _string_encoder()
+        tail = '","dest":%s,"count":%d}' % ("null" if dest is None else quote(dest), counts[start])
+        runs.append((start, end, '{"op":"%s","path":"' % ops[start], tail))
         start = end
-    return "[" + ",".join(out) + "]"
+    longest = max(range(len(runs)), key=lambda r: runs[r][1] - runs[r][0])
+    before = "".join([_run_text(escaped, *run) + "," for run in runs[:longest]])
+    after = "".join(["," + _run_text(escaped, *run) for run in runs[longest + 1 :]])
+    start, end, head, tail = runs[longest]
+    entries = escaped[start:end]
+    if entries.__class__ is not list:
+        entries = list(entries)
+    entries[0] = "[" + before + head + entries[0]
+    entries[-1] = entries[-1] + tail + after + "]"
+    return (tail + "," + head).join(entries)
+
+
+def _run_text(escaped, start, end, head, tail):
+    return head + (tail + "," + head).join(escaped[start:end]) + tail
 
 
 def _run_ends(ops, dests, counts):
-    """End indices of the runs of entries with the same (op, dest, count), found with C loops (a
-    dataset loop is one long run with a few odd entries: the script read twice, a write)."""
+    """End indices of the runs of entries with the same (op, dest, count). A dataset loop is one
+    long run with a few odd entries (the script read twice, a write): those are found by comparing
+    slices, each one ending the run before it and its own."""
     n = len(ops)
-    if ops.count(ops[0]) == n and dests.count(None) == n and counts.count(counts[0]) == n:
-        return [n]  # the dataset loop: one run
-    from itertools import compress
+    ends = {n}
+    for col, usual in ((ops, ops[-1]), (dests, None), (counts, counts[-1])):
+        odd = odd_positions(col, usual)
+        if odd is None:  # many: i + 1 where entry i differs from entry i + 1
+            from itertools import compress
 
-    from _operator import ne
+            from _operator import ne
 
-    ends = set()
-    for col in (ops, dests, counts):
-        if col.count(col[0]) == n:
-            continue
-        odd = _odd_counts(col) if col is counts else None
-        if odd is not None:  # the few counts that are not the usual one start and end runs
+            ends.update(compress(range(1, n), map(ne, col[:-1], col[1:])))
+        else:
             ends.update(odd)
             ends.update(i + 1 for i in odd)
-        else:  # i + 1 where entry i differs from entry i + 1
-            ends.update(compress(range(1, n), map(ne, col[:-1], col[1:])))
     ends.discard(0)
-    ends.add(n)
     return sorted(ends)
 
 
-def _odd_counts(counts):
-    """Indices of the counts that differ from the most common one, found in bytes (C loops), or
-    None when a count does not fit in a byte."""
-    try:
-        b = bytes(counts)
-    except ValueError:
-        return None
-    usual = max(set(b), key=b.count)
-    odd = []
-    for v in set(b) - {usual}:
-        i = b.find(v)
-        while i >= 0:
-            odd.append(i)
-            i = b.find(v, i + 1)
-    return odd
+# The pure recorder's drained `open` events as columns: PythonRecorder.drain_columns calls this at
+# exit (the recorder module itself is imported by every process at start, so it stays small).
+
+
+def columns_of_opens(counts, base, mode_ops):
+    """The pure recorder's counts of `open` events, {(path, mode, flags): n}, -> columns ([op],
+    [path], [dest], [count]) in first-seen order, each path joined to base ("<cwd>/") unless None;
+    mode_ops: {mode: op} for the usual modes.
+
+    A dataset loop leaves tens of thousands of distinct paths here, and every pass over them costs
+    100-400 instructions an entry even as a C loop, so there are few: the paths and the modes taken
+    out in C loops, one op for the whole column when the modes give one, the relative paths joined
+    to base by one str.join and str.split."""
+    n = len(counts)
+    if not n:
+        return [], [], [], []
+    values = list(counts.values())
+    from _operator import itemgetter
+
+    if _ZIP_COLUMNS:
+        keys = list(counts)
+        paths, modes = [], []
+        for i in range(0, n, 8192):  # zip makes an iterator per argument tuple: a few thousand at a time
+            rows = zip(*keys[i : i + 8192])
+            paths += next(rows)
+            modes += next(rows)
+    else:
+        paths = list(map(itemgetter(0), counts))
+        modes = list(map(itemgetter(1), counts))
+    ops = _ops_of(modes, mode_ops, lambda: list(map(itemgetter(2), counts)))
+    if base is not None:
+        full = (base + ("\0" + base).join(paths)).split("\0")
+        # a NUL in a path would split it (an open of one fails before its audit event)
+        paths = full if len(full) == n else list(map(base.__add__, paths))
+    return ops, paths, [None] * n, values
+
+
+# Taking the paths and modes out of the argument tuples: before CPython 3.12 zip costs less than two
+# maps of itemgetter (whose every call builds a tuple of arguments), from 3.12 the maps cost less
+# than zip's tuple iterators (one an entry), by 9 and 3 million instructions on 20,000 entries.
+_ZIP_COLUMNS = sys.version_info < (3, 12)
+
+
+def _ops_of(modes, mode_ops, flags):
+    """The op of each open, from its mode; flags(): the flags column (os.open gives no mode)."""
+    n = len(modes)
+    usual = modes[-1]
+    op = mode_ops.get(usual) if usual.__class__ is str else None
+    odd = None
+    if op is not None:
+        if modes.count(usual) == n:
+            return [op] * n  # one mode throughout: a dataset loop
+        odd = odd_positions(modes, usual)  # a few others (CPython reads the main script as "r" and "rb")
+    if odd is not None:
+        ops = [op] * n
+    else:
+        ops = list(map(mode_ops.get, modes))
+        odd = [i for i, op in enumerate(ops) if op is None] if None in ops else ()
+    column = None
+    for i in odd:
+        op = mode_ops.get(modes[i])
+        if op is None:  # os.open (no mode) or an unusual mode
+            if column is None:
+                column = flags()
+            op = _open_op(modes[i], column[i])
+        ops[i] = op
+    return ops
+
+
+def _open_op(mode, flags):
+    if isinstance(mode, str):
+        if "+" in mode:
+            return "readwrite"
+        if "w" in mode or "a" in mode or "x" in mode:
+            return "write"
+        return "read"
+    acc = (flags or 0) & 3 if isinstance(flags, int) else 0
+    return "read" if acc == 0 else ("write" if acc == 1 else "readwrite")

@@ -15,12 +15,13 @@ plain concatenation; normalisation waits until exit, where it costs nothing the 
 
 The hot case (an `open` of an absolute str path: a dataset loop, every .pyc an import reads) only
 appends the event's own argument tuple to a list; every CHUNK events the list is folded into a
-dict of counts by the C counter behind collections.Counter, and the mode is turned into an op
-once per distinct (path, mode, flags) at drain time, not once per event. A relative str path is as
-cheap while the cwd is known: its tuples go to a list of their own and are joined to the cwd when
-folded. The cwd is known from the first relative open (one getcwd()) until an os.chdir / os.fchdir
-or ctypes event may change it, and trusted only while the process has one thread: another thread's
-chdir could fall between its audit event and the system call (the native runtime does the same).
+dict of counts by the C counter behind collections.Counter, and the modes are turned into ops at
+drain time, in a few passes over the distinct (path, mode, flags) (filelist.columns_of_opens), not
+once per event. A relative str path is as cheap while the cwd is known: its tuples go to a list of
+their own, counted per cwd when folded and joined to it at drain. The cwd is known from the first
+relative open (one getcwd()) until an os.chdir / os.fchdir or ctypes event may change it, and
+trusted only while the process has one thread: another thread's chdir could fall between its audit
+event and the system call (the native runtime does the same).
 
 drain_columns() (here and in _roar_runtime) is drain() with files as four columns
 (ops, paths, dests, counts): the same data without tens of thousands of tuples to build and take
@@ -57,36 +58,6 @@ except ImportError:  # not CPython
         get = mapping.get
         for item in iterable:
             mapping[item] = get(item, 0) + 1
-
-
-def _classify_opens(counts, base=None):
-    """{(path, mode, flags, ...): n} -> columns ([op], [path], [dest], [count]) in first-seen order,
-    each path joined to base ("<cwd>/") when given. Column-wise with map (C loops): a dataset loop
-    leaves tens of thousands of distinct paths here."""
-    from _operator import itemgetter
-
-    keys = list(counts)
-    paths = list(map(itemgetter(0), keys))
-    if base is not None:
-        paths = list(map(base.__add__, paths))
-    ops = list(map(_MODE_OPS.get, map(itemgetter(1), keys)))
-    if None in ops:  # os.open (flags, no mode) or an unusual mode string
-        for i, op in enumerate(ops):
-            if op is None:
-                args = keys[i]
-                ops[i] = _open_op(args[1], args[2] if len(args) > 2 else None)
-    return ops, paths, [None] * len(keys), list(counts.values())
-
-
-def _open_op(mode, flags):
-    if isinstance(mode, str):
-        if "+" in mode:
-            return "readwrite"
-        if "w" in mode or "a" in mode or "x" in mode:
-            return "write"
-        return "read"
-    acc = (flags or 0) & 3 if isinstance(flags, int) else 0
-    return "read" if acc == 0 else ("write" if acc == 1 else "readwrite")
 
 
 def _fd_dir(fd):
@@ -129,17 +100,22 @@ class PythonRecorder:
         """drain() with files as a tuple of four lists (what the shim itself uses)."""
         self._fold()
         self._fold_relative()
-        ops, paths, dests, counts = _classify_opens(self._open_counts)
+        # exit-time code lives in filelist.py (every process imports this module at start); imported
+        # once the buffers are folded, so that its own opens (roar's files) go where reset() clears
+        from .filelist import columns_of_opens
+
+        ops, paths, dests, counts = columns_of_opens(self._open_counts, None, _MODE_OPS)
         for base, rel_counts in self._rel_counts.items():
-            for column, more in zip((ops, paths, dests, counts), _classify_opens(rel_counts, base)):
+            relative = columns_of_opens(rel_counts, base, _MODE_OPS)
+            for column, more in zip((ops, paths, dests, counts), relative):
                 column.extend(more)
         # the same (op, path) can come both ways (relative and absolute, "r" and "rb"): the shard
         # writer merges duplicates
-        for (op, path, dest), n in list(self._files.items()):
-            ops.append(op)
-            paths.append(path)
-            dests.append(dest)
-            counts.append(n)
+        if self._files:
+            rows = zip(*self._files)
+            for column in (ops, paths, dests):
+                column += next(rows)
+            counts += self._files.values()
         files = (ops, paths, dests, counts)
         spawned = list(self._spawned)
         dropped = self._counters[0]
