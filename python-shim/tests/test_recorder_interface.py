@@ -38,9 +38,8 @@ print(json.dumps({
 }))
 """
 
-# thousands of distinct entries (the runtime's table grows several times), repeats, the same path
-# under two ops, renames of one source to two destinations, relative and absolute spellings
-MANY = r"""
+# the recorder named by argv[1], in a directory of its own
+IN_OWN_DIR = r"""
 import json, os, sys
 kind = sys.argv[1]
 if kind == "python":
@@ -50,6 +49,11 @@ else:
     import _roar_runtime as rec
 os.mkdir(kind)
 os.chdir(kind)
+"""
+
+# thousands of distinct entries (the runtime's table grows several times), repeats, the same path
+# under two ops, renames of one source to two destinations, relative and absolute spellings
+MANY = IN_OWN_DIR + r"""
 rec.install()
 os.mkdir("d")
 for i in range(6000):
@@ -66,16 +70,7 @@ print(json.dumps({"rows": rows, "dropped": dropped, "errors": errors}))
 
 # one directory's opens in many modes: mostly "rb" (the op of the whole list from one mode), a few
 # others among them (each patched with its own op: a mode, or os.open's flags), absolute and relative
-MODES = r"""
-import json, os, sys
-kind = sys.argv[1]
-if kind == "python":
-    from _roar_shim.recorder import PythonRecorder
-    rec = PythonRecorder()
-else:
-    import _roar_runtime as rec
-os.mkdir(kind)
-os.chdir(kind)
+MODES = IN_OWN_DIR + r"""
 for i in range(3000):
     open("f%d" % i, "w").close()
 here = os.getcwd() + "/"
