@@ -13,15 +13,13 @@ that needs it pays for more.
 import os
 import sys
 
-from .shard import _prefixes
+from .shard import _prefixes, json_plain
 
 # normalise_files joins the paths with this to check them all at once: the "/" after each path
 # shows a trailing "/", "/." or "/.." as "//", "/./" or "/../", and the space keeps the next path
 # from completing any of those; both are printable, so the same text also tells whether JSON must
 # escape anything
 _SEP = "/ "
-# what JSON escapes besides non-ASCII: the quote, the backslash, the C0 controls and DEL
-_UNPLAIN = ('"', "\\") + tuple(map(chr, range(32))) + ("\x7f",)
 # up to this many odd entries are found by comparing slices (each costs ~15 slice comparisons);
 # more are handled by a pass over every entry
 _FEW = 64
@@ -45,12 +43,6 @@ def _result(ops, paths, dests, counts, plain):
     out = Columns((ops, paths, dests, counts))
     out.plain = plain
     return out
-
-
-def _plain(text):
-    """Is text printable ASCII without a quote or a backslash? (isascii is one C pass; each `in` a
-    memchr over the text.)"""
-    return text.isascii() and not any(c in text for c in _UNPLAIN)
 
 
 def normalise_files(chunks, own_dirs, unique=False):
@@ -79,7 +71,7 @@ def normalise_files(chunks, own_dirs, unique=False):
     text = _SEP.join(paths) + _SEP
     if dests.count(None) != n:
         text += _SEP.join([d for d in dests if d is not None]) + _SEP
-    plain = _plain(text)
+    plain = json_plain(text)
     if "//" in text or ("./" in text and ("/./" in text or "/../" in text)):
         return _normalise_each(ops, paths, dests, counts, prefixes, plain)  # rare: a/./b, a//b, a/../b
     drop = []
@@ -285,7 +277,7 @@ def render_files(columns):
         return "[]"
     plain = getattr(columns, "plain", None)
     if plain is None:
-        plain = _plain(_SEP.join(paths))
+        plain = json_plain(_SEP.join(paths))
     quote = None
     if plain:
         escaped = paths

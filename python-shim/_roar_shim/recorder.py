@@ -21,7 +21,8 @@ once per event. A relative str path is as cheap while the cwd is known: its tupl
 their own, counted per cwd when folded and joined to it at drain. The cwd is known from the first
 relative open (one getcwd()) until an os.chdir / os.fchdir or ctypes event may change it, and
 trusted only while the process has one thread: another thread's chdir could fall between its audit
-event and the system call (the native runtime does the same).
+event and the system call. (The native runtime is finer: it distrusts the cache only while such a
+call is in flight, from its event to that thread's next one.)
 
 drain_columns() (here and in _roar_runtime) is drain() with files as four columns
 (ops, paths, dests, counts): the same data without tens of thousands of tuples to build and take

@@ -428,9 +428,14 @@ def imported_distributions(preloaded, own_dirs):
 _ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
 
 
+def json_plain(s):
+    """Does JSON write s as it is: printable ASCII without a quote or a backslash? (Almost every
+    string in a shard is such a path.)"""
+    return s.isascii() and s.isprintable() and '"' not in s and "\\" not in s
+
+
 def _quote(s):
-    # Almost every string in a shard is a printable ASCII path: no escaping needed.
-    if s.isascii() and s.isprintable() and '"' not in s and "\\" not in s:
+    if json_plain(s):
         return '"' + s + '"'
     out = ['"']
     for ch in s:

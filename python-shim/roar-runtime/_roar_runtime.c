@@ -190,7 +190,9 @@ dir_of_fd(long fd)
 static char cwd_bytes[PATH_MAX];
 static size_t cwd_len = 0;
 static PyObject *cwd_str = NULL; /* "<cwd>/" for cwd_bytes, or NULL */
-static int cwd_trusted = 0;      /* cwd_str is current: no cwd-changing event since it was read */
+/* cwd_str is current: read while no cwd-changing call was in flight, none begun since (so never
+ * set while a thread is pending) */
+static int cwd_trusted = 0;
 #define PENDING_MAX 16
 static unsigned long pending[PENDING_MAX]; /* threads whose cwd-changing call may not have returned */
 static int n_pending = 0;                   /* PENDING_MAX + 1: more than that many, never trusted again */
@@ -249,7 +251,7 @@ cwd_prefix(void)
     size_t n;
     PyObject *decoded, *joined, *out = NULL;
     int settled = cwd_settled();
-    if (cwd_trusted && cwd_str != NULL && settled) {
+    if (cwd_trusted && cwd_str != NULL) {
         Py_INCREF(cwd_str);
         return cwd_str;
     }
@@ -709,7 +711,7 @@ record_plain_open(PyObject *args, int *rc)
         return 1;
     }
     /* relative, with the cwd known (see cwd_prefix): joined without a str per event */
-    if (cwd_trusted && n_pending == 0 && cwd_str != NULL && PyUnicode_KIND(path) == PyUnicode_1BYTE_KIND &&
+    if (cwd_trusted && cwd_str != NULL && PyUnicode_KIND(path) == PyUnicode_1BYTE_KIND &&
         PyUnicode_KIND(cwd_str) == PyUnicode_1BYTE_KIND) {
         return add_joined(open_op(ARG(1), ARG(2)), cwd_str, path, rc);
     }
