@@ -18,6 +18,14 @@ class NativeTest(ShimTestCase):
         super().setUp()
         self.wheel, self.tree = built_runtime_tree(self)
 
+    def native_shard(self, code):
+        """Run code with this runtime tree; it must exit 0 under the native hook. Its shard."""
+        run = self.run_py(code, env={"ROAR_RUNTIME_PYTHONPATH": self.tree})
+        self.assertEqual(run.returncode, 0, run.stderr)
+        shard = run.shard()
+        self.assertEqual(shard["capture"]["audit_backend"], "native")
+        return shard
+
     def test_wheel_is_well_formed(self):
         name = os.path.basename(self.wheel)
         py = "cp%d%d" % sys.version_info[:2]
@@ -139,10 +147,7 @@ class NativeTest(ShimTestCase):
             "os.chdir('d')\n"
             "open('\\u00fc.txt').read()\n"  # the same file relative to another directory
         )
-        run = self.run_py(code, env={"ROAR_RUNTIME_PYTHONPATH": self.tree})
-        self.assertEqual(run.returncode, 0, run.stderr)
-        shard = run.shard()
-        self.assertEqual(shard["capture"]["audit_backend"], "native")
+        shard = self.native_shard(code)
         mine = sorted((f["op"], f["path"], f["count"]) for f in shard["files"] if f["path"].startswith(self.work + os.sep))
         expected = [("mkdir", os.path.join(self.work, "d"), 1)]
         for name, reads in (("plain.txt", 5), ("caf\u00e9.txt", 5), (os.path.join("d", "\u00fc.txt"), 6)):
@@ -209,10 +214,7 @@ class NativeTest(ShimTestCase):
     def test_a_path_to_normalise_is_written_by_the_python_writer(self):
         # "./" right after the cwd: only the joined path shows "/./"
         code = "import os\nos.mkdir('d')\nopen('d/../x.txt', 'w').close()\nopen('./y.txt', 'w').close()\nfor i in range(50):\n    open('d/f%d' % i, 'w').close()\n"
-        run = self.run_py(code, env={"ROAR_RUNTIME_PYTHONPATH": self.tree})
-        self.assertEqual(run.returncode, 0, run.stderr)
-        shard = run.shard()
-        self.assertEqual(shard["capture"]["audit_backend"], "native")
+        shard = self.native_shard(code)
         self.assertEqual(shard["capture"]["errors"], [])
         written = [p for op, p, _ in self.files_of(shard) if op == "write"]
         self.assertEqual(written[:2], [os.path.join(self.work, "x.txt"), os.path.join(self.work, "y.txt")])
@@ -220,10 +222,7 @@ class NativeTest(ShimTestCase):
 
     def test_failed_exec_under_native_keeps_every_event(self):
         code = "import os\nopen('a.txt','w').close()\ntry:\n    os.execv('/nonexistent/prog', ['x'])\nexcept OSError:\n    pass\nopen('b.txt','w').close()\n"
-        run = self.run_py(code, env={"ROAR_RUNTIME_PYTHONPATH": self.tree})
-        self.assertEqual(run.returncode, 0, run.stderr)
-        shard = run.shard()
-        self.assertEqual(shard["capture"]["audit_backend"], "native")
+        shard = self.native_shard(code)
         self.assertEqual([s["event"] for s in shard["spawned"]], ["os.exec"], "the failed attempt, once")
         self.assertEqual(sorted(p for _, p, _ in self.files_of(shard, self.work + os.sep)), [os.path.join(self.work, n) for n in ("a.txt", "b.txt")])
 
