@@ -37,6 +37,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -343,36 +344,60 @@ absolute(PyObject *arg, PyObject *dir_fd)
 /* A hash of a str's characters (equal strs have the same kind and the same bytes), sixteen bytes at
  * a time in two independent lanes: the table's own, not Python's hash(), which would run SipHash over
  * every new path. Multiplying by an odd constant and xoring in the next word lose nothing, so the
- * lanes keep every difference until the final mixing spreads it over the low bits the table uses. */
-HOT uint64_t
-bytes_hash(const unsigned char *p, size_t n)
+ * lanes keep every difference until the final mixing spreads it over the low bits the table uses.
+ * The length is mixed in last, so the lanes after a string's first whole blocks depend on those
+ * bytes alone: a relative path's hash resumes from its cwd's (see add_joined). */
+#define HASH_A0 0x9e3779b97f4a7c15ULL
+#define HASH_B0 0xc2b2ae3d27d4eb4fULL
+
+struct lanes {
+    uint64_t a, b;
+};
+
+/* The lanes after the sixteen-byte blocks p[16 * from .. 16 * to) */
+HOT struct lanes
+hash_blocks(struct lanes l, const unsigned char *p, size_t from, size_t to)
 {
-    size_t left = n;
-    uint64_t a = 0x9e3779b97f4a7c15ULL ^ n, b = 0xc2b2ae3d27d4eb4fULL, w = 0, v = 0;
-    while (left > 16) {
-        memcpy(&w, p, 8);
-        memcpy(&v, p + 8, 8);
-        a = (a ^ w) * 0xff51afd7ed558ccdULL;
-        b = (b ^ v) * 0xc4ceb9fe1a85ec53ULL;
-        p += 16;
-        left -= 16;
+    uint64_t w, v;
+    for (; from < to; from++) {
+        memcpy(&w, p + 16 * from, 8);
+        memcpy(&v, p + 16 * from + 8, 8);
+        l.a = (l.a ^ w) * 0xff51afd7ed558ccdULL;
+        l.b = (l.b ^ v) * 0xc4ceb9fe1a85ec53ULL;
     }
+    return l;
+}
+
+/* The hash of p[0 .. n), given the lanes after its first `done` blocks (done * 16 < n, or 0). */
+HOT uint64_t
+hash_finish(struct lanes l, const unsigned char *p, size_t n, size_t done)
+{
+    uint64_t a, b, w = 0, v = 0;
+    /* every block but the last 1-16 bytes */
+    l = hash_blocks(l, p, done, n > 16 ? (n - 1) / 16 : 0);
     /* the last 1-16 bytes: loads that end at the string's end (re-reading some bytes is harmless) */
     if (n >= 16) {
-        memcpy(&w, p + left - 16, 8);
-        memcpy(&v, p + left - 8, 8);
+        memcpy(&w, p + n - 16, 8);
+        memcpy(&v, p + n - 8, 8);
     } else if (n > 8) {
         memcpy(&w, p, 8);
         memcpy(&v, p + n - 8, 8);
     } else if (n > 0) {
         memcpy(&w, p, n);
     }
-    a = (a ^ w) * 0xff51afd7ed558ccdULL;
-    b = (b ^ v) * 0xc4ceb9fe1a85ec53ULL;
+    a = (l.a ^ w) * 0xff51afd7ed558ccdULL;
+    b = (l.b ^ v) * 0xc4ceb9fe1a85ec53ULL;
     a ^= (b >> 29) | (b << 35);
     a ^= a >> 32;
-    a *= 0xc4ceb9fe1a85ec53ULL;
+    a = (a ^ n) * 0xc4ceb9fe1a85ec53ULL;
     return a ^ (a >> 29);
+}
+
+HOT uint64_t
+bytes_hash(const unsigned char *p, size_t n)
+{
+    struct lanes l = {HASH_A0, HASH_B0};
+    return hash_finish(l, p, n, 0);
 }
 
 HOT uint64_t
@@ -417,27 +442,84 @@ entry_path(const struct entry *e)
     return e->path;
 }
 
+/* The table's memory comes straight from the kernel, zeroed, not from malloc: the workload's own
+ * allocations then meet the heap they would without roar. (Freeing a grown table's old slots there
+ * left chunks that later small mallocs were carved from, and freeing an mmap'd one raises glibc's
+ * mmap threshold: ~1.1M more instructions in malloc for a loop opening 20,000 files, 3.8.) */
+#if defined(MAP_ANONYMOUS)
+static void *
+pages_alloc(size_t size)
+{
+    void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    return p == MAP_FAILED ? NULL : p;
+}
+
+static void
+pages_free(void *p, size_t size)
+{
+    if (p != NULL) munmap(p, size);
+}
+
+/* p (old bytes, or NULL) grown to size bytes, its contents kept; NULL when out of memory (p kept) */
+static void *
+pages_grow(void *p, size_t old, size_t size)
+{
+    void *q;
+    if (p == NULL) return pages_alloc(size);
+#if defined(MREMAP_MAYMOVE)
+    q = mremap(p, old, size, MREMAP_MAYMOVE); /* moves the pages, copies nothing */
+    return q == MAP_FAILED ? NULL : q;
+#else
+    if ((q = pages_alloc(size)) != NULL) {
+        memcpy(q, p, old);
+        pages_free(p, old);
+    }
+    return q;
+#endif
+}
+#else
+static void *
+pages_alloc(size_t size)
+{
+    return calloc(1, size);
+}
+
+static void
+pages_free(void *p, size_t size)
+{
+    (void)size;
+    free(p);
+}
+
+static void *
+pages_grow(void *p, size_t old, size_t size)
+{
+    (void)old;
+    return realloc(p, size);
+}
+#endif
+
 /* Room for one more entry, with the slots at most half full. Returns 0, or -1 with MemoryError. */
 static int
 table_grow(void)
 {
     if (n_entries == entries_cap) {
-        Py_ssize_t cap = entries_cap ? entries_cap * 2 : 4096; /* 160 KB: mmap'd, grown by mremap */
-        struct entry *e = realloc(entries, (size_t)cap * sizeof *e);
+        Py_ssize_t cap = entries_cap ? entries_cap * 2 : 4096; /* 192 KB */
+        struct entry *e = pages_grow(entries, (size_t)entries_cap * sizeof *e, (size_t)cap * sizeof *e);
         if (e == NULL) goto nomem;
         entries = e;
         entries_cap = cap;
     }
     if ((size_t)(n_entries + 1) * 2 > slots_mask) {
         size_t size = slots_mask ? (slots_mask + 1) * 4 : 4096, mask = size - 1; /* x4: fewer rehashes */
-        Py_ssize_t *fresh = calloc(size, sizeof *fresh), i;
+        Py_ssize_t *fresh = pages_alloc(size * sizeof *fresh), i;
         if (fresh == NULL) goto nomem;
         for (i = 0; i < n_entries; i++) {
             size_t j = (size_t)entries[i].hash & mask;
             while (fresh[j] != 0) j = (j + 1) & mask;
             fresh[j] = i + 1;
         }
-        free(slots);
+        pages_free(slots, slots_mask ? (slots_mask + 1) * sizeof *slots : 0);
         slots = fresh;
         slots_mask = mask;
     }
@@ -512,27 +594,39 @@ add(enum op o, PyObject *path, PyObject *dest)
     return rc;
 }
 
-/* Count one event (op, head + tail, no dest) for two Latin-1 strs, joined on the stack to be hashed
- * and looked up exactly as add() would the joined str. A new entry keeps the two strs (a joined
- * entry): a relative open then costs no str of its own, as an absolute one does not, and the path
- * is joined only when the table is drained. Returns 1 when counted (rc set), 0 when too long for
- * the stack: the caller joins the strs. */
+/* The joined path of the last relative open: its head (a cwd_str, referenced) is copied and its
+ * whole blocks hashed once per head, not per open. Only add_joined uses it, with the GIL held (it
+ * is never called in a free-threaded build: the cwd is never trusted there). */
+static unsigned char joined_buf[PATH_MAX];
+static PyObject *joined_head = NULL;
+static struct lanes joined_lanes;
+
+/* Count one event (op, head + tail, no dest) for two Latin-1 strs, joined in joined_buf to be
+ * hashed and looked up exactly as add() would the joined str. A new entry keeps the two strs (a
+ * joined entry): a relative open then costs no str of its own, as an absolute one does not, and the
+ * path is joined only when the table is drained. Returns 1 when counted (rc set), 0 when too long:
+ * the caller joins the strs. */
 HOT int
 add_joined(enum op o, PyObject *head, PyObject *tail, int *rc)
 {
-    unsigned char buf[PATH_MAX];
     size_t hn = (size_t)PyUnicode_GET_LENGTH(head), n = hn + (size_t)PyUnicode_GET_LENGTH(tail), j;
     struct entry *e;
     uint64_t h;
-    if (n > sizeof buf) return 0;
-    memcpy(buf, PyUnicode_1BYTE_DATA(head), hn);
-    memcpy(buf + hn, PyUnicode_1BYTE_DATA(tail), n - hn);
-    h = bytes_hash(buf, n) + OP_SEED(o);
+    if (n > sizeof joined_buf) return 0;
+    if (head != joined_head) {
+        struct lanes l = {HASH_A0, HASH_B0};
+        memcpy(joined_buf, PyUnicode_1BYTE_DATA(head), hn);
+        joined_lanes = hash_blocks(l, joined_buf, 0, hn / 16);
+        Py_INCREF(head);
+        Py_XSETREF(joined_head, head);
+    }
+    memcpy(joined_buf + hn, PyUnicode_1BYTE_DATA(tail), n - hn);
+    h = hash_finish(joined_lanes, joined_buf, n, hn / 16) + OP_SEED(o);
     BUFFER_LOCK();
     if (slots_mask != 0) {
         for (j = (size_t)h & slots_mask; slots[j] != 0; j = (j + 1) & slots_mask) {
             e = &entries[slots[j] - 1];
-            if (e->hash == h && e->op == (int)o && e->dest == NULL && entry_path_is_latin1(e, buf, n)) {
+            if (e->hash == h && e->op == (int)o && e->dest == NULL && entry_path_is_latin1(e, joined_buf, n)) {
                 e->count++;
                 BUFFER_UNLOCK();
                 *rc = 0;
@@ -571,10 +665,11 @@ clear_entries(void)
 {
     Py_ssize_t k, n = n_entries;
     struct entry *old = entries;
+    size_t old_size = (size_t)entries_cap * sizeof *old;
     /* detach first: a path's deallocation runs no Python code, but keep the table consistent anyway */
     entries = NULL;
     n_entries = entries_cap = 0;
-    free(slots);
+    pages_free(slots, slots_mask ? (slots_mask + 1) * sizeof *slots : 0);
     slots = NULL;
     slots_mask = 0;
     for (k = 0; k < n; k++) {
@@ -582,7 +677,7 @@ clear_entries(void)
         Py_DECREF(old[k].path);
         Py_XDECREF(old[k].dest);
     }
-    free(old);
+    pages_free(old, old_size);
 }
 
 HOT enum op
@@ -1276,15 +1371,14 @@ word_needs_escape(uint64_t x)
     return ((low | high | quote | slash) & HIGHS) != 0;
 }
 
-/* A path as a quoted JSON string at w (room for 12 bytes per character + 2 reserved by the
- * caller). Returns the end, or NULL when the path needs normalising (see needs_normalising). A
- * Latin-1 path with nothing to escape (almost every path) is checked a word at a time, for both
- * escapes and normalising, in one pass, and copied at once. */
+/* A path's characters as they go inside a JSON string, at w (room for 12 bytes per character
+ * reserved by the caller). Returns the end, or NULL when the path needs normalising (see
+ * needs_normalising). A Latin-1 path with nothing to escape (almost every path) is checked a word
+ * at a time, for both escapes and normalising, in one pass, and copied at once. */
 HOT char *
-put_path(char *w, struct chars s)
+put_path_chars(char *w, struct chars s)
 {
     Py_ssize_t i, n = s.len;
-    *w++ = '"';
     if (s.kind == PyUnicode_1BYTE_KIND) {
         const unsigned char *b = s.data;
         uint64_t x, slash, next;
@@ -1310,13 +1404,13 @@ put_path(char *w, struct chars s)
                 if (at == n - 16) break;
             }
             if (b[n - 1] == '/') goto careful;
-            w += n;
-            *w++ = '"';
-            return w;
+            return w + n;
         }
 #endif
+        /* shorter paths (a relative one's own part, mostly): copied as they are checked, in words */
         for (i = 0; i + 8 <= n; i += 8) {
             x = load_le64(b + i);
+            memcpy(w + i, b + i, 8);
             if (word_needs_escape(x)) goto careful;
             slash = bytes_equal(x, '/');
             if (slash) {
@@ -1328,13 +1422,12 @@ put_path(char *w, struct chars s)
         }
         for (; i < n; i++) {
             unsigned char c = b[i];
-            if (char_class[c] == 1) continue;
-            if (char_class[c] == 0 || i + 1 == n || b[i + 1] == '/' || b[i + 1] == '.') goto careful;
+            if (char_class[c] != 1 && (char_class[c] == 0 || i + 1 == n || b[i + 1] == '/' || b[i + 1] == '.')) {
+                goto careful;
+            }
+            w[i] = (char)c;
         }
-        memcpy(w, b, (size_t)n);
-        w += n;
-        *w++ = '"';
-        return w;
+        return w + n;
     careful: /* something to escape, a NUL, or a '/' before '/' or '.' (often "/.hidden"): byte by byte */
         for (i = 0; i < n; i++) {
             unsigned char c = b[i];
@@ -1366,6 +1459,15 @@ put_path(char *w, struct chars s)
             }
         }
     }
+    return w;
+}
+
+/* A path as a quoted JSON string at w (room for 12 bytes per character + 2), or NULL as above. */
+HOT char *
+put_path(char *w, struct chars s)
+{
+    *w++ = '"';
+    if ((w = put_path_chars(w, s)) == NULL) return NULL;
     *w++ = '"';
     return w;
 }
@@ -1534,6 +1636,115 @@ put_entry(struct out *o, int op, struct chars path, PyObject *dest, long long co
     return 0;
 }
 
+/* A joined entry's head ("<cwd>/"), prepared once for all the entries that share it (see
+ * add_joined): its JSON text, and which of roar's own directories can hold paths under it. Such an
+ * entry is then written as head text + the path's own characters, with no copy of the two into one
+ * buffer and no rescan of the head per entry. Byte for byte what put_entry makes of the joined path:
+ * a pattern that needs normalising lies in the head (checked here) or the path, or it is the head's
+ * final '/' before a path starting "./", "../", "." or ".." (joined_path_plain). */
+struct joined_head {
+    PyObject *head;      /* the head prepared (borrowed from the entries), or NULL */
+    int plain;           /* 0: entries with this head go through entry_chars and put_entry */
+    int all_own;         /* a prefix covers the head: every path under it is left out */
+    char *text;          /* the head as put_path_chars writes it (PyMem), text_len bytes */
+    size_t text_len;
+    Py_ssize_t n_rest;   /* prefixes longer than the head that start with it: what follows the head */
+    struct chars rest[8];
+};
+
+static void
+joined_head_clear(struct joined_head *jh)
+{
+    PyMem_Free(jh->text);
+    jh->text = NULL;
+    jh->head = NULL;
+}
+
+/* Prepare jh for head (Latin-1, ending in '/'). Returns 0, or -1 with MemoryError. */
+static int
+joined_head_prepare(struct joined_head *jh, PyObject *head, const struct prefixes *pre)
+{
+    const unsigned char *h = PyUnicode_1BYTE_DATA(head);
+    Py_ssize_t hn = PyUnicode_GET_LENGTH(head), k;
+    struct chars body = {h, hn - 1, PyUnicode_1BYTE_KIND};
+    char *end;
+    joined_head_clear(jh);
+    jh->head = head;
+    jh->plain = 0;
+    jh->all_own = 0;
+    jh->n_rest = 0;
+    if (hn < 2 || h[hn - 1] != '/' || pre->n > (Py_ssize_t)(sizeof jh->rest / sizeof jh->rest[0])) return 0;
+    for (k = 0; k < pre->n; k++) {
+        const struct prefix *p = &pre->p[k];
+        if (p->kind != PyUnicode_1BYTE_KIND) return 0;
+        if (p->len <= hn) {
+            if (memcmp(p->data, h, (size_t)p->len) == 0) jh->all_own = 1;
+        } else if (memcmp(p->data, h, (size_t)hn) == 0) {
+            struct chars r = {p->data + hn, p->len - hn, PyUnicode_1BYTE_KIND};
+            jh->rest[jh->n_rest++] = r;
+        }
+    }
+    jh->text = PyMem_Malloc(12 * (size_t)hn + 1 + 16); /* + 16: copied in whole blocks */
+    if (jh->text == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    /* the head without its final '/' (a "//" at the end there would pass unseen), then the '/';
+     * body.data[body.len] is that '/', readable as put_path_chars needs */
+    end = put_path_chars(jh->text, body);
+    if (end == NULL) return 0; /* it needs normalising (or holds a NUL): the slow way, as before */
+    *end++ = '/';
+    jh->text_len = (size_t)(end - jh->text);
+    jh->plain = 1;
+    return 0;
+}
+
+/* Can path (a joined entry's, under a plain head) be written as head text + its own characters?
+ * Not when it starts "./" or "../" or is "." or "..": joined, those need normalising. */
+HOT int
+joined_path_plain(const unsigned char *t, Py_ssize_t n)
+{
+    if (n == 0 || t[0] == '/') return 0;
+    if (t[0] != '.') return 1;
+    if (n == 1 || t[1] == '/') return 0;
+    return !(t[1] == '.' && (n == 2 || t[2] == '/'));
+}
+
+/* Is head + path (t, n) under one of roar's own directories? */
+HOT int
+joined_has_prefix(const struct joined_head *jh, const unsigned char *t, Py_ssize_t n)
+{
+    Py_ssize_t k;
+    if (jh->all_own) return 1;
+    for (k = 0; k < jh->n_rest; k++) {
+        if (n >= jh->rest[k].len && memcmp(t, jh->rest[k].data, (size_t)jh->rest[k].len) == 0) return 1;
+    }
+    return 0;
+}
+
+/* put_entry for a joined entry under a plain head: 0, 1 (needs normalising), or -1. */
+HOT int
+put_joined_entry(struct out *o, int op, const struct joined_head *jh, struct chars path, long long count)
+{
+    char *w;
+    size_t i;
+    if (out_reserve(o, 64 + 16 + jh->text_len + 12 * (size_t)path.len) < 0) return -1;
+    w = o->p + o->len;
+    if (o->len > 1) *w++ = ',';
+    memcpy(w, op_head[op], sizeof op_head[op]);
+    w += op_head_len[op];
+    *w++ = '"';
+    for (i = 0; i < jh->text_len; i += 16) memcpy(w + i, jh->text + i, 16); /* no call per entry */
+    w += jh->text_len;
+    if ((w = put_path_chars(w, path)) == NULL) return 1;
+    *w++ = '"';
+    memcpy(w, ",\"dest\":null", 12);
+    w += 12;
+    w += format_count(w, count);
+    o->len = (size_t)(w - o->p);
+    return 0;
+}
+
 /* The finished array as bytes (o->bytes resized to its length, no copy), or NULL. */
 static PyObject *
 out_finish(struct out *o)
@@ -1641,6 +1852,7 @@ roar_render_table(PyObject *self, PyObject *prefix_tuple)
 {
     struct out o = {NULL, NULL, 0, 0};
     struct prefixes pre = {0, NULL};
+    struct joined_head jh = {NULL};
     unsigned char joined[PATH_MAX + 1];
     Py_ssize_t k, left, in_group[N_OPS + 1] = {0};
     size_t total = 2, longest = 0;
@@ -1675,6 +1887,20 @@ roar_render_table(PyObject *self, PyObject *prefix_tuple)
             struct chars path;
             if ((e->dest != NULL ? N_OPS : e->op) != g) continue;
             left--;
+            if (e->head != NULL) {
+                if (e->head != jh.head && joined_head_prepare(&jh, e->head, &pre) < 0) goto done;
+                path = str_chars(e->path);
+                if (jh.plain && joined_path_plain(path.data, path.len)) {
+                    if (joined_has_prefix(&jh, path.data, path.len)) goto slow; /* rare: as below */
+                    rc = put_joined_entry(&o, e->op, &jh, path, (long long)e->count);
+                    if (rc != 0) {
+                        fallback = rc > 0;
+                        goto done;
+                    }
+                    continue;
+                }
+            }
+        slow:
             path = entry_chars(e, joined);
             if (has_prefix(path, &pre)) {
                 if (needs_normalising(path) || (e->dest != NULL && needs_normalising(str_chars(e->dest)))) {
@@ -1693,6 +1919,7 @@ roar_render_table(PyObject *self, PyObject *prefix_tuple)
     result = out_finish(&o);
 done:
     BUFFER_UNLOCK();
+    joined_head_clear(&jh);
     PyMem_Free(pre.p);
     Py_XDECREF(o.bytes);
     if (fallback) Py_RETURN_NONE;

@@ -199,17 +199,25 @@ class NativeTest(ShimTestCase):
             "open('own/left-out.txt', 'w').close()\n"
             "os.rename('d/a.txt', 'd/b.txt'); os.remove('d/b.txt')\n"
             "os.system('true')\n"
+            # relative paths under several cwds: one whose name JSON escapes, a long one, roar's own
+            # dir itself (every path under it left out), names starting with dots
+            "for d in ('caf\\u00e9 \"q\"', 'x' * 120, 'own'):\n"
+            "    os.makedirs(os.path.join(d, 'sub'), exist_ok=True)\n"
+            "    os.chdir(d)\n"
+            "    for name in ('a.txt', '.hidden', '..x', 'sub/.y', 'esc\\\\ape'):\n"
+            "        open(name, 'w').close(); open(name).read()\n"
+            "    os.chdir('..')\n"
             "spawned, dropped, errors = _roar_runtime.drain_events()\n"
             "own = [os.path.join(os.getcwd(), 'own')]\n"
             "table = _roar_runtime.render_table(_prefixes(own))\n"
             "cols, later, _, _ = _roar_runtime.drain_columns()\n"
             "expected = render_files(normalise_files([cols], own, True)).encode('ascii')\n"
-            "print(table == expected, b'left-out' in table, b'\"count\":2' in table)\n"
+            "print(table == expected, b'/own/' in table, b'\"count\":2' in table, table.count(b'.hidden'))\n"
             "print([s[0] for s in spawned], later, _roar_runtime.render_table(()))\n"
         )
         run = self.run_py(code, env={"ROAR_RUNTIME_PYTHONPATH": self.tree})
         self.assertEqual(run.returncode, 0, run.stderr)
-        self.assertEqual(run.stdout.decode().splitlines(), ["True False True", "['os.system'] [] b'[]'"], run.stderr)
+        self.assertEqual(run.stdout.decode().splitlines(), ["True False True 4", "['os.system'] [] b'[]'"], run.stderr)
 
     def test_a_path_to_normalise_is_written_by_the_python_writer(self):
         # "./" right after the cwd: only the joined path shows "/./"
@@ -219,6 +227,14 @@ class NativeTest(ShimTestCase):
         written = [p for op, p, _ in self.files_of(shard) if op == "write"]
         self.assertEqual(written[:2], [os.path.join(self.work, "x.txt"), os.path.join(self.work, "y.txt")])
         self.assertEqual(len(written), 52)
+
+    def test_a_relative_path_starting_with_dots_is_normalised(self):
+        # joined to a known cwd, "./y.txt" and "../<cwd>/z.txt" read "/./" and "/../" (the rest of
+        # the list is plain): the runtime must leave this list to the Python writer
+        code = "import os\nopen('warm.txt', 'w').close()\nopen('./y.txt', 'w').close()\nopen('../%s/z.txt' % os.path.basename(os.getcwd()), 'w').close()\n"
+        shard = self.native_shard(code)
+        written = sorted(p for op, p, _ in self.files_of(shard) if op == "write")
+        self.assertEqual(written, [os.path.join(self.work, n) for n in ("warm.txt", "y.txt", "z.txt")])
 
     def test_failed_exec_under_native_keeps_every_event(self):
         code = "import os\nopen('a.txt','w').close()\ntry:\n    os.execv('/nonexistent/prog', ['x'])\nexcept OSError:\n    pass\nopen('b.txt','w').close()\n"
