@@ -16,10 +16,11 @@ import sys
 from .shard import _prefixes, json_plain
 
 # normalise_files joins the paths with this to check them all at once: the "/" after each path
-# shows a trailing "/", "/." or "/.." as "//", "/./" or "/../", and the space keeps the next path
-# from completing any of those; both are printable, so the same text also tells whether JSON must
-# escape anything
+# shows a trailing "/", "/." or "/.." as "//", "/./" or "/../" (the last path's is looked for
+# alone), and the space keeps the next path from completing any of those; both are printable, so
+# the same text also tells whether JSON must escape anything
 _SEP = "/ "
+_TRAILING = ("/", "/.", "/..")
 # up to this many odd entries are found by comparing slices (each costs ~15 slice comparisons);
 # more are handled by a pass over every entry
 _FEW = 64
@@ -68,11 +69,14 @@ def normalise_files(chunks, own_dirs, unique=False):
     if not n:
         return _result([], [], [], [], True)
     prefixes = _prefixes(own_dirs)
-    text = _SEP.join(paths) + _SEP
+    text = _SEP.join(paths)
+    last = paths[-1]
     if dests.count(None) != n:
-        text += _SEP.join([d for d in dests if d is not None]) + _SEP
+        moved = [d for d in dests if d is not None]
+        text += _SEP + _SEP.join(moved)
+        last = moved[-1]
     plain = json_plain(text)
-    if "//" in text or ("./" in text and ("/./" in text or "/../" in text)):
+    if "//" in text or ("/." in text and ("/./" in text or "/../" in text)) or last.endswith(_TRAILING):
         return _normalise_each(ops, paths, dests, counts, prefixes, plain)  # rare: a/./b, a//b, a/../b
     drop = []
     # a prefix found in the text may lie inside a path: the exact test runs then, with those found
@@ -316,11 +320,11 @@ def _run_text(escaped, start, end, head, tail):
 
 def _run_ends(ops, dests, counts):
     """End indices of the runs of entries with the same (op, dest, count). A dataset loop is one
-    long run with a few odd entries (the script read twice, a write): those are found by comparing
-    slices, each one ending the run before it and its own."""
+    long run with a few odd entries (the script read twice, a write at the end): those are found by
+    comparing slices with the middle entry's, each one ending the run before it and its own."""
     n = len(ops)
     ends = {n}
-    for col, usual in ((ops, ops[-1]), (dests, None), (counts, counts[-1])):
+    for col, usual in ((ops, ops[n // 2]), (dests, None), (counts, counts[n // 2])):
         odd = odd_positions(col, usual)
         if odd is None:  # many: i + 1 where entry i differs from entry i + 1
             from itertools import compress
@@ -335,81 +339,141 @@ def _run_ends(ops, dests, counts):
     return sorted(ends)
 
 
-# The pure recorder's drained `open` events as columns: PythonRecorder.drain_columns calls this at
-# exit (the recorder module itself is imported by every process at start, so it stays small).
+# The pure recorder's drained events as columns: PythonRecorder.drain_columns calls this at exit (the
+# recorder module itself is imported by every process at start, so it stays small).
 
 
-def columns_of_opens(counts, base, mode_ops):
-    """The pure recorder's counts of `open` events, {(path, mode, flags): n}, -> columns ([op],
-    [path], [dest], [count]) in first-seen order, each path joined to base ("<cwd>/") unless None;
-    mode_ops: {mode: op} for the usual modes.
+def columns_of_opens(streams, files):
+    """The pure recorder's counts -> columns ([op], [path], [dest], [count]), each (op, path, dest)
+    once, in first-seen order. streams: [(base, counts, mixed)] of `open` events, each path joined to
+    base ("<cwd>/") unless None, with (op, path) keys among the read paths if mixed
+    (recorder._Opens); files: {(op, path, dest): n} of the other events.
 
     A dataset loop leaves tens of thousands of distinct paths here, and every pass over them costs
-    100-400 instructions an entry even as a C loop, so there are few: the paths and the modes taken
-    out in C loops, one op for the whole column when the modes give one, the relative paths joined
-    to base by one str.join and str.split."""
-    n = len(counts)
-    if not n:
-        return [], [], [], []
-    values = list(counts.values())
+    100-400 instructions an entry even as a C loop, so there are few: the keys and counts copied
+    out, the (op, path) keys found among those of length 2 by list.index, the relative paths joined
+    to base by one str.join and str.split. Each stream holds an (op, path) once; whether two hold
+    the same one is looked up from the smaller of them."""
+    ops, paths, counts = [], [], []
+    for base, by_key, mixed in streams:
+        keys = list(by_key)
+        n = len(keys)
+        key_ops = ["read"] * n
+        if mixed:
+            _take_apart(keys, key_ops)
+        if base is not None:
+            full = (base + ("\0" + base).join(keys)).split("\0")
+            # a NUL in a path would split it (an open of one fails before its audit event)
+            keys = full if len(full) == n else list(map(base.__add__, keys))
+        if paths:
+            ops += key_ops
+            paths += keys
+            counts += by_key.values()
+        else:
+            ops, paths, counts = key_ops, keys, list(by_key.values())
+    dests = [None] * len(paths)
+    if files:
+        rows = zip(*files)
+        for column in (ops, paths, dests):
+            column += next(rows)
+        counts += files.values()
+    n = len(paths)
+    if len(streams) + bool(files) > 1:
+        repeated = _shared_entry(streams, files, n // 2)
+        if repeated is None:  # too many to look up: a set of the paths tells
+            repeated = len(set(paths)) != n
+        if repeated:
+            return tuple(_merge_all(ops, paths, dests, counts, [], None))
+    return ops, paths, dests, counts
+
+
+def _take_apart(keys, ops):
+    """Each (op, path) key among the paths in keys -> its op into ops, its path into keys.
+
+    When the middle one is such a key (a loop that writes) they are taken apart all at once, paths
+    too (a path gives two characters, never an op), and the few entries whose op is not the middle
+    one's put right. Otherwise they are found by isinstance(key, str), which is quick when it is
+    true (a path), and by comparing slices of its answers when they are few."""
+    middle = keys[len(keys) // 2]
+    if middle.__class__ is tuple:
+        pair = _pair_columns(keys)
+        if pair is not None:
+            firsts, seconds = pair
+            odd = odd_positions(firsts, middle[0])
+            if odd is not None:
+                for i in odd:
+                    if keys[i].__class__ is not tuple:
+                        firsts[i], seconds[i] = "read", keys[i]
+                ops[:] = firsts
+                keys[:] = seconds
+                return
+    from itertools import compress, repeat
+
+    is_path = list(map(isinstance, keys, repeat(str)))
+    at = odd_positions(is_path, True)
+    if at is None:
+        from _operator import not_
+
+        at = compress(range(len(keys)), map(not_, is_path))
+    for i in at:
+        ops[i], keys[i] = keys[i]
+
+
+def _pair_columns(items):
+    """([item[0]], [item[1]]) for a list of pairs and of str longer than one character, else None."""
+    n = len(items)
+    if _ZIP_COLUMNS:
+        firsts, seconds = [], []
+        for i in range(0, n, 8192):  # zip makes an iterator per item: a few thousand at a time
+            rows = zip(*items[i : i + 8192])
+            firsts += next(rows, ())
+            seconds += next(rows, ())
+        return (firsts, seconds) if len(firsts) == len(seconds) == n else None
     from _operator import itemgetter
 
-    if _ZIP_COLUMNS:
-        keys = list(counts)
-        paths, modes = [], []
-        for i in range(0, n, 8192):  # zip makes an iterator per argument tuple: a few thousand at a time
-            rows = zip(*keys[i : i + 8192])
-            paths += next(rows)
-            modes += next(rows)
-    else:
-        paths = list(map(itemgetter(0), counts))
-        modes = list(map(itemgetter(1), counts))
-    ops = _ops_of(modes, mode_ops, lambda: list(map(itemgetter(2), counts)))
-    if base is not None:
-        full = (base + ("\0" + base).join(paths)).split("\0")
-        # a NUL in a path would split it (an open of one fails before its audit event)
-        paths = full if len(full) == n else list(map(base.__add__, paths))
-    return ops, paths, [None] * n, values
+    try:
+        return list(map(itemgetter(0), items)), list(map(itemgetter(1), items))
+    except IndexError:  # a path of one character
+        return None
 
 
-# Taking the paths and modes out of the argument tuples: before CPython 3.12 zip costs less than two
-# maps of itemgetter (whose every call builds a tuple of arguments), from 3.12 the maps cost less
-# than zip's tuple iterators (one an entry), by 9 and 3 million instructions on 20,000 entries.
+# Taking two columns out of a list of pairs: before CPython 3.12 zip costs less than two maps of
+# itemgetter (whose every call builds a tuple of arguments), from 3.12 the maps cost less than zip's
+# tuple iterators (one an entry).
 _ZIP_COLUMNS = sys.version_info < (3, 12)
 
 
-def _ops_of(modes, mode_ops, flags):
-    """The op of each open, from its mode; flags(): the flags column (os.open gives no mode)."""
-    n = len(modes)
-    usual = modes[-1]
-    op = mode_ops.get(usual) if usual.__class__ is str else None
-    odd = None
-    if op is not None:
-        if modes.count(usual) == n:
-            return [op] * n  # one mode throughout: a dataset loop
-        odd = odd_positions(modes, usual)  # a few others (CPython reads the main script as "r" and "rb")
-    if odd is not None:
-        ops = [op] * n
-    else:
-        ops = list(map(mode_ops.get, modes))
-        odd = [i for i, op in enumerate(ops) if op is None] if None in ops else ()
-    column = None
-    for i in odd:
-        op = mode_ops.get(modes[i])
-        if op is None:  # os.open (no mode) or an unusual mode
-            if column is None:
-                column = flags()
-            op = _open_op(modes[i], column[i])
-        ops[i] = op
-    return ops
+def _shared_entry(streams, files, budget):
+    """Does an (op, path) come from two streams, or from a stream and files? None when finding out
+    would take more than budget lookups (each stream is looked up in for the entries of the smaller
+    one, and in for each entry of files without a dest)."""
+    work = len(files) * len(streams)
+    for i, a in enumerate(streams):
+        for b in streams[i + 1 :]:
+            work += min(len(a[1]), len(b[1]))
+    if work > budget:
+        return None
+    for i, a in enumerate(streams):
+        for b in streams[i + 1 :]:
+            small, big = (a, b) if len(a[1]) <= len(b[1]) else (b, a)
+            base = small[0]
+            for key in small[1]:
+                op, path = ("read", key) if key.__class__ is str else key
+                if _holds(big, op, path if base is None else base + path):
+                    return True
+    for op, path, dest in files:
+        if dest is None:
+            for stream in streams:
+                if _holds(stream, op, path):
+                    return True
+    return False
 
 
-def _open_op(mode, flags):
-    if isinstance(mode, str):
-        if "+" in mode:
-            return "readwrite"
-        if "w" in mode or "a" in mode or "x" in mode:
-            return "write"
-        return "read"
-    acc = (flags or 0) & 3 if isinstance(flags, int) else 0
-    return "read" if acc == 0 else ("write" if acc == 1 else "readwrite")
+def _holds(stream, op, path):
+    """Has stream (base, counts, mixed) counted (op, path)?"""
+    base, counts, _ = stream
+    if base is not None:
+        if not path.startswith(base):
+            return False
+        path = path[len(base) :]
+    return (path if op == "read" else (op, path)) in counts

@@ -1,6 +1,7 @@
 """The file list a process under the pure-Python recorder leaves in its shard when it opened
 thousands of files: each (op, path, dest) once with all its opens counted, however the opens came
-(relative or absolute, one mode or several, os.open), and names JSON must escape kept as they were.
+(relative or absolute, one mode or several, os.open, to read or to write), and names JSON must
+escape kept as they were.
 The exit work is written in bulk for this case (recorder.drain_columns, filelist.py); these runs
 check it through the shard, as the CLI reads it."""
 
@@ -35,14 +36,31 @@ if sys.argv[1] != "one":  # no other path opened twice
 """ % (NAMES, AGAIN)
 
 
+# a loop that opens every file to read and write it, a few of them read again among the others and
+# one written
+WRITES = r"""
+import os
+names = %r
+os.chdir("data")
+for i, n in enumerate(names):
+    with open(n, "r+b") as f:
+        f.read()
+    if i %% 1000 == 10:
+        open(names[i - 5], "rb").close()
+    if i == 20:
+        open(names[3], "w").close()
+""" % (NAMES,)
+
+
 class PureExitTest(ShimTestCase):
-    def check(self, how):
+    def files(self, workload, args=()):
+        """(op, path, dest) -> count of the files in data/ after workload ran on them."""
         data = os.path.join(os.path.realpath(self.work), "data") + os.sep
         os.mkdir(data)
         for n in NAMES:
             with open(data + n, "wb") as f:
                 f.write(b"x")
-        run = self.run_py(WORKLOAD, args=[how])
+        run = self.run_py(workload, args=args)
         self.assertEqual(run.returncode, 0, run.stderr.decode())
         shard = run.shard()
         self.assertEqual(shard["capture"]["audit_backend"], "python")
@@ -50,6 +68,10 @@ class PureExitTest(ShimTestCase):
         files = [f for f in shard["files"] if f["path"].startswith(data)]
         keys = [(f["op"], f["path"][len(data) :], f["dest"] and f["dest"][len(data) :]) for f in files]
         self.assertEqual(len(keys), len(set(keys)), "each (op, path, dest) once")
+        return {k: f["count"] for k, f in zip(keys, files)}
+
+    def check(self, how):
+        got = self.files(WORKLOAD, [how])
         expected = {("read", n, None): 1 for n in NAMES}
         for n in AGAIN[how]:
             expected[("read", n, None)] += 3
@@ -59,7 +81,6 @@ class PureExitTest(ShimTestCase):
             for n in NAMES[:5]:
                 expected[("write", n, None)] = 1
             expected[("rename", NAMES[0], "renamed.bin")] = 1
-        got = {k: f["count"] for k, f in zip(keys, files)}
         self.assertEqual(sorted(set(got.items()) ^ set(expected.items())), [])
 
     def test_one_file_opened_again(self):
@@ -70,6 +91,13 @@ class PureExitTest(ShimTestCase):
 
     def test_many_files_opened_again(self):
         self.check("many")
+
+    def test_a_loop_that_writes(self):
+        got = self.files(WRITES)
+        expected = {("readwrite", n, None): 1 for n in NAMES}
+        expected.update({("read", NAMES[i], None): 1 for i in (5, 1005, 2005)})
+        expected[("write", NAMES[3], None)] = 1
+        self.assertEqual(sorted(set(got.items()) ^ set(expected.items())), [])
 
 
 if __name__ == "__main__":

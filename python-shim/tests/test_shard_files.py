@@ -162,6 +162,17 @@ class ReferenceTest(unittest.TestCase):
         self.check([columns([("read", "/data/a", None, 1), ("read", "/data/nul\x00byte", None, 1), ("write", "/data/b", None, 2)])])
 
 
+class JsonPlainTest(unittest.TestCase):
+    def test_plain_exactly_when_json_writes_it_as_it_is(self):
+        # short strs (shard values) and long texts (a file list joined) take different tests
+        from _roar_shim.shard import json_plain
+
+        for c in [chr(i) for i in range(0x101)] + ["\u2028", "\U0001f996", "\udcff"]:
+            for s in ("/d/x" + c, "/d/" + "x" * 2000 + c + "/y"):
+                with self.subTest(c=c, long=len(s) > 100):
+                    self.assertEqual(json_plain(s), json.dumps(s) == '"' + s + '"')
+
+
 class OddPositionsTest(unittest.TestCase):
     def test_finds_each_entry_that_differs(self):
         rng = random.Random(1)
@@ -187,6 +198,14 @@ class NormaliseFilesTest(unittest.TestCase):
     def test_paths_are_normalised_and_merged(self):
         files = [("read", "/d/./x", None, 1), ("read", "/d//x", None, 2), ("read", "/d/sub/../x", None, 1), ("rename", "/d/a", "/d/./b", 1)]
         self.assertEqual(rows(normalise_files([files], [])), [("read", "/d/x", None, 4), ("rename", "/d/a", "/d/b", 1)])
+
+    def test_the_last_path_or_dest_is_normalised_too(self):
+        for end in ("/", "/.", "/.."):
+            with self.subTest(end=end):
+                files = [("read", "/d/x", None, 1), ("read", "/d/y" + end, None, 1)]
+                self.assertEqual(rows(normalise_files([files], [])), [("read", "/d/x", None, 1), ("read", os.path.normpath("/d/y" + end), None, 1)])
+                files = [("rename", "/d/a", "/d/b" + end, 1), ("read", "/d/x", None, 1)]
+                self.assertEqual(rows(normalise_files([files], [])), [("rename", "/d/a", os.path.normpath("/d/b" + end), 1), ("read", "/d/x", None, 1)])
 
     def test_two_drains_are_merged(self):
         first = [("read", "/d/x", None, 1)]
