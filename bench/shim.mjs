@@ -15,6 +15,9 @@
 //   imports, whole process  140 stdlib modules imported for the first time: the start of every
 //             numpy/pandas/torch script is thousands of imports, each an audit event or four and a
 //             search of sys.path
+// Beside bare, "any C hook" is the floor no audit-hook recorder goes below: a sitecustomize on
+// PYTHONPATH installing a C audit hook that returns at once (CPython builds each event's arguments
+// all the same).
 // Variants run interleaved (bare, pure, native, bare, ...) so machine load hits them alike; the
 // table shows medians (or, with --stat min, the best run: steadier on a loaded machine) and ratios to bare. Goals: startup <= 1.3x, getframe native <= 1.3x,
 // files native <= 1.05x, files whole process native <= 1.05x and pure <= 1.1x, imports native <= 1.05x.
@@ -165,6 +168,33 @@ function shippedShim(python, slug) {
   return dest;
 }
 
+// The floor: what any C audit hook costs before roar records anything. A sitecustomize on
+// PYTHONPATH (as roar's is) imports an extension whose hook returns 0 at once; CPython still builds
+// every event's arguments for it, and every import still searches one more directory first.
+const NOOP_HOOK = `#include <Python.h>
+static int hook(const char *event, PyObject *args, void *data) { return 0; }
+static struct PyModuleDef def = {PyModuleDef_HEAD_INIT, "_bench_noop_hook", NULL, -1, NULL};
+PyMODINIT_FUNC PyInit__bench_noop_hook(void) { return PySys_AddAuditHook(hook, NULL) < 0 ? NULL : PyModule_Create(&def); }
+`;
+const BUILD_NOOP_HOOK = `
+import os, shlex, subprocess, sys, sysconfig
+out = sys.argv[1]
+cc = shlex.split(sysconfig.get_config_var("CC") or "cc")
+so = os.path.join(out, "_bench_noop_hook" + sysconfig.get_config_var("EXT_SUFFIX"))
+subprocess.run(cc + ["-O2", "-shared", "-fPIC", "-I" + sysconfig.get_paths()["include"], os.path.join(out, "noop.c"), "-o", so], check=True)
+`;
+
+function noopHookDir(python, slug) {
+  const dir = path.join(tmp, `${slug}-noop-hook`);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, "noop.c"), NOOP_HOOK);
+  fs.writeFileSync(path.join(dir, "sitecustomize.py"), "import _bench_noop_hook\n");
+  const built = spawnSync(python, ["-c", BUILD_NOOP_HOOK, dir], { env: cleanEnv, encoding: "utf8" });
+  if (built.status !== 0) return null;
+  sh(python, ["-m", "compileall", "-q", "--invalidation-mode", "unchecked-hash", dir]);
+  return dir;
+}
+
 const fileDir = path.join(tmp, "files");
 fs.mkdirSync(fileDir);
 for (let i = 0; i < 20000; i++)
@@ -229,8 +259,11 @@ for (const python of pythons) {
     ROAR_WRAP: "1",
     ROAR_SHARD_DIR: shards,
   };
+  const noop = noopHookDir(python, slug);
+  if (!noop) console.log(`bench/shim: ${python}: could not build the no-op hook; "any C hook" column empty`);
   const variants = {
     bare: cleanEnv,
+    ...(noop ? { "any C hook": { ...cleanEnv, PYTHONPATH: noop } } : {}),
     pure: shimEnv,
     ...(tree ? { native: { ...shimEnv, ROAR_RUNTIME_PYTHONPATH: tree } } : {}),
   };
@@ -284,7 +317,7 @@ for (const python of pythons) {
   measure("imports, whole process: 140 stdlib modules", [scripts.imports], variants, "whole");
 }
 
-const columns = ["bare", "pure", "native hook only", "native"];
+const columns = ["bare", "any C hook", "pure", "native hook only", "native"];
 const unit = clock === "instructions" ? "M instr" : "ms";
 const cell = (med, col) => {
   if (med[col] === undefined) return "-";
