@@ -15,9 +15,10 @@
 //   imports, whole process  140 stdlib modules imported for the first time: the start of every
 //             numpy/pandas/torch script is thousands of imports, each an audit event or four and a
 //             search of sys.path
-// Beside bare, "any C hook" is the floor no audit-hook recorder goes below: a sitecustomize on
-// PYTHONPATH installing a C audit hook that returns at once (CPython builds each event's arguments
-// all the same).
+// Beside bare, the floors: "any C hook", a sitecustomize on PYTHONPATH installing a C audit hook
+// that returns at once (CPython builds each event's arguments all the same), the least any audit-hook
+// recorder costs; "any Py hook", the same with a Python function (a call per event), the least a
+// recorder without a compiled hook (the pure backend) costs.
 // Variants run interleaved (bare, pure, native, bare, ...) so machine load hits them alike; the
 // table shows medians (or, with --stat min, the best run: steadier on a loaded machine) and ratios to bare. Goals: startup <= 1.3x, getframe native <= 1.3x,
 // files native <= 1.05x, files whole process native <= 1.05x and pure <= 1.1x, imports native <= 1.05x.
@@ -184,6 +185,17 @@ so = os.path.join(out, "_bench_noop_hook" + sysconfig.get_config_var("EXT_SUFFIX
 subprocess.run(cc + ["-O2", "-shared", "-fPIC", "-I" + sysconfig.get_paths()["include"], os.path.join(out, "noop.c"), "-o", so], check=True)
 `;
 
+function pythonHookDir(python, slug) {
+  const dir = path.join(tmp, `${slug}-python-hook`);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(
+    path.join(dir, "sitecustomize.py"),
+    "import sys\nsys.addaudithook(lambda event, args: None)\n",
+  );
+  sh(python, ["-m", "compileall", "-q", "--invalidation-mode", "unchecked-hash", dir]);
+  return dir;
+}
+
 function noopHookDir(python, slug) {
   const dir = path.join(tmp, `${slug}-noop-hook`);
   fs.mkdirSync(dir, { recursive: true });
@@ -264,6 +276,7 @@ for (const python of pythons) {
   const variants = {
     bare: cleanEnv,
     ...(noop ? { "any C hook": { ...cleanEnv, PYTHONPATH: noop } } : {}),
+    "any Py hook": { ...cleanEnv, PYTHONPATH: pythonHookDir(python, slug) },
     pure: shimEnv,
     ...(tree ? { native: { ...shimEnv, ROAR_RUNTIME_PYTHONPATH: tree } } : {}),
   };
@@ -317,7 +330,7 @@ for (const python of pythons) {
   measure("imports, whole process: 140 stdlib modules", [scripts.imports], variants, "whole");
 }
 
-const columns = ["bare", "any C hook", "pure", "native hook only", "native"];
+const columns = ["bare", "any C hook", "any Py hook", "pure", "native hook only", "native"];
 const unit = clock === "instructions" ? "M instr" : "ms";
 const cell = (med, col) => {
   if (med[col] === undefined) return "-";
