@@ -58,28 +58,43 @@ class NativeTest(ShimTestCase):
         self.assertEqual(run.stdout, (VERSION + "\n").encode(), run.stderr)
         self.assertEqual(run.shard()["capture"]["audit_backend"], "native")
 
-    def test_native_backend_records_what_the_python_one_does(self):
-        dirs = {}
+    def entries_under_both_backends(self, code, tag=""):
+        """Run code in a directory of its own under each backend: the entries under it, with paths
+        relative to it, and the two shards."""
+        dirs, runs, entries = {}, {}, {}
         for name in ("native", "python"):
-            dirs[name] = os.path.join(self.work, name)
+            dirs[name] = os.path.join(self.work, name + tag)
             os.mkdir(dirs[name])
-        native = self.run_py(FILE_OPS_WORKLOAD, cwd=dirs["native"], env={"ROAR_RUNTIME_PYTHONPATH": self.tree, "ROAR_RUNTIME_EXPECTED": "1"})
-        self.assertEqual(native.returncode, 0, native.stderr)
-        self.assertEqual(native.stderr, b"", "no warning when the gate passes")
-        pure = self.run_py(FILE_OPS_WORKLOAD, cwd=dirs["python"])
-        self.assertEqual(pure.returncode, 0, pure.stderr)
-        n, p = native.shard(), pure.shard()
+        runs["native"] = self.run_py(code, cwd=dirs["native"], env={"ROAR_RUNTIME_PYTHONPATH": self.tree, "ROAR_RUNTIME_EXPECTED": "1"})
+        runs["python"] = self.run_py(code, cwd=dirs["python"])
+        for name, run in runs.items():
+            self.assertEqual(run.returncode, 0, run.stderr)
+            base = dirs[name]
+            rel = lambda x: os.path.relpath(x, base) if x else x  # noqa: E731, B023
+            files = run.shard()["files"]
+            entries[name] = sorted((f["op"], rel(f["path"]), rel(f["dest"]), f["count"]) for f in files if f["path"].startswith(base + os.sep))
+        self.assertEqual(runs["native"].stderr, b"", "no warning when the gate passes")
+        return entries, runs["native"].shard(), runs["python"].shard()
+
+    def test_native_backend_records_what_the_python_one_does(self):
+        entries, n, p = self.entries_under_both_backends(FILE_OPS_WORKLOAD)
         self.assertEqual(n["capture"]["audit_backend"], "native")
         self.assertEqual(n["capture"]["gate"]["outcome"], "native")
         self.assertEqual(n["capture"]["runtime_path"], self.tree)
         self.assertEqual(p["capture"]["audit_backend"], "python")
+        self.assertEqual(entries["native"], entries["python"])
+        self.assertGreaterEqual(len(entries["native"]), 16)
 
-        def relative(shard, base):
-            rel = lambda x: os.path.relpath(x, base) if x else x  # noqa: E731
-            return sorted((f["op"], rel(f["path"]), rel(f["dest"]), f["count"]) for f in shard["files"] if f["path"].startswith(base))
+    def test_both_backends_record_the_same_for_generated_workloads(self):
+        # two implementations of one recorder: random mixes of modes, os.open flags, relative and
+        # absolute paths, "./" and "../", renames, removals, repeated opens, and a thread changing
+        # directory, must give the same entries
+        for seed in (1, 2, 3):
+            with self.subTest(seed=seed):
+                entries, _, _ = self.entries_under_both_backends(generated_workload(seed), "-%d" % seed)
+                self.assertEqual(entries["native"], entries["python"])
+                self.assertGreater(len({e[0] for e in entries["native"]}), 3, "several kinds of entry")
 
-        self.assertEqual(relative(n, dirs["native"]), relative(p, dirs["python"]))
-        self.assertGreaterEqual(len(relative(n, dirs["native"])), 16)
 
     def test_native_fork_child_records_only_its_own_events(self):
         code = (
@@ -245,6 +260,38 @@ class NativeTest(ShimTestCase):
     def test_build_wheel_prints_the_name_it_builds(self):
         proc = subprocess.run([sys.executable, BUILD_WHEEL, "--out", self.tmp, "--print-name"], stdout=subprocess.PIPE, env=clean_env())
         self.assertEqual(proc.stdout.decode().strip(), os.path.basename(self.wheel))
+
+
+def generated_workload(seed):
+    """A script of file operations drawn from random.Random(seed)."""
+    import random
+
+    r = random.Random(seed)
+    dirs = ["base", "os.path.join(base, 'a')", "os.path.join(base, 'a', 'b')", "os.path.join(base, 'c')"]
+    names = ["x.txt", "y.bin", "z", "./q.txt", "../up.txt", "caf\u00e9.txt", ".hid"]
+    guarded = "try:\n    %s\nexcept OSError:\n    pass"
+    lines = ["import os, threading", "os.makedirs(os.path.join('a', 'b')); os.mkdir('c')", "base = os.getcwd()"]
+    for _ in range(150):
+        k, name = r.random(), r.choice(names)
+        if k < 0.1:
+            lines.append("os.chdir(%s)" % r.choice(dirs))
+        elif k < 0.55:
+            lines.append(guarded % "open(%r, %r).close()" % (name, r.choice(["r", "rb", "w", "wb", "a", "r+", "rb+", "w+", "x"])))
+        elif k < 0.65:
+            flags = r.choice(["os.O_RDONLY", "os.O_WRONLY | os.O_CREAT", "os.O_RDWR | os.O_CREAT"])
+            lines.append(guarded % "os.close(os.open(%r, %s))" % (name, flags))
+        elif k < 0.72:
+            lines.append(guarded % "open(os.path.abspath(%r), 'rb').close()" % name)
+        elif k < 0.8:
+            lines.append(guarded % "os.rename(%r, %r)" % (name, r.choice(names)))
+        elif k < 0.85:
+            lines.append(guarded % "os.remove(%r)" % name)
+        elif k < 0.92:
+            lines.append("def t():\n    os.chdir(%s)\n    " % r.choice(dirs) + (guarded % "open(%r, 'a').close()" % name).replace("\n", "\n    "))
+            lines.append("th = threading.Thread(target=t); th.start(); th.join()")
+        else:
+            lines.append("for _ in range(%d):\n    " % r.randint(1, 3000) + (guarded % "open(%r, 'rb').close()" % name).replace("\n", "\n    "))
+    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":
