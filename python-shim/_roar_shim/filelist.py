@@ -54,9 +54,9 @@ def normalise_files(chunks, own_dirs, unique=False):
 
     The paths are checked on one string: whether any needs os.path.normpath, may lie in roar's own
     directories, or needs JSON escaping (Columns.plain, for render_files). unique=True: the caller
-    knows no (op, path, dest) repeats (one drain of the native runtime); otherwise a set of the paths
-    tells whether any path repeats. The lists of a drained chunk are never changed: a result
-    without changes is the chunk's own lists."""
+    knows no (op, path, dest) repeats (one drain_columns() of either recorder); otherwise a set of
+    the paths tells whether any path repeats. The lists of a drained chunk are never changed: a
+    result without changes is the chunk's own lists."""
     cols = [_columns(c) for c in chunks]
     if len(cols) == 1:
         ops, paths, dests, counts = cols[0]
