@@ -445,7 +445,7 @@ entry_path(const struct entry *e)
 /* The table's memory comes straight from the kernel, zeroed, not from malloc: the workload's own
  * allocations then meet the heap they would without roar. (With the table in malloc's heap, growing
  * it moved glibc's malloc cost for the workload's own allocations in a loop opening 20,000 files by
- * +1.1M instructions on 3.8 and -1.3M on 3.13, against a hook that records nothing: a different
+ * +1.1M instructions on 3.8 and -1.9M on 3.13, against a hook that records nothing: a different
  * heap, not more work of roar's.) */
 #if defined(MAP_ANONYMOUS)
 static void *
