@@ -169,9 +169,7 @@ function shippedShim(python, slug) {
   return dest;
 }
 
-// The floor: what any C audit hook costs before roar records anything. A sitecustomize on
-// PYTHONPATH (as roar's is) imports an extension whose hook returns 0 at once; CPython still builds
-// every event's arguments for it, and every import still searches one more directory first.
+// The floors (see the top): a sitecustomize, on PYTHONPATH as roar's is, adds a hook that returns at once
 const NOOP_HOOK = `#include <Python.h>
 static int hook(const char *event, PyObject *args, void *data) { return 0; }
 static struct PyModuleDef def = {PyModuleDef_HEAD_INIT, "_bench_noop_hook", NULL, -1, NULL};
