@@ -1609,43 +1609,15 @@ init_op_heads(void)
     }
 }
 
-/* One entry of the files array appended to o (a ',' first unless it is the first):
- * {"op":"<op>","path":<path>,"dest":<dest or null>,"count":<count>}. Returns 0, 1 when a path
- * needs normalising (the caller then leaves the whole list to Python), or -1 with an exception. */
-HOT int
-put_entry(struct out *o, int op, struct chars path, PyObject *dest, long long count)
-{
-    char *w;
-    size_t room = 64 + 12 * (size_t)path.len;
-    if (dest != NULL) room += 12 * (size_t)PyUnicode_GET_LENGTH(dest);
-    if (out_reserve(o, room) < 0) return -1;
-    w = o->p + o->len;
-    if (o->len > 1) *w++ = ',';
-    memcpy(w, op_head[op], sizeof op_head[op]);
-    w += op_head_len[op];
-    if ((w = put_path(w, path)) == NULL) return 1;
-    if (dest == NULL) {
-        memcpy(w, ",\"dest\":null", 12);
-        w += 12;
-    } else {
-        memcpy(w, ",\"dest\":", 8);
-        w += 8;
-        if ((w = put_path(w, str_chars(dest))) == NULL) return 1;
-    }
-    w += format_count(w, count);
-    o->len = (size_t)(w - o->p);
-    return 0;
-}
-
 /* A joined entry's head ("<cwd>/"), prepared once for all the entries that share it (see
  * add_joined): its JSON text, and which of roar's own directories can hold paths under it. Such an
  * entry is then written as head text + the path's own characters, with no copy of the two into one
- * buffer and no rescan of the head per entry. Byte for byte what put_entry makes of the joined path:
- * a pattern that needs normalising lies in the head (checked here) or the path, or it is the head's
- * final '/' before a path starting "./", "../", "." or ".." (joined_path_plain). */
+ * buffer and no rescan of the head per entry. Byte for byte what put_entry makes of the joined path
+ * given whole: a pattern that needs normalising lies in the head (checked here) or the path, or it
+ * is the head's final '/' before a path starting "./", "../", "." or ".." (joined_path_plain). */
 struct joined_head {
     PyObject *head;      /* the head prepared (borrowed from the entries), or NULL */
-    int plain;           /* 0: entries with this head go through entry_chars and put_entry */
+    int plain;           /* 0: entries with this head are joined (entry_chars) and written whole */
     int all_own;         /* a prefix covers the head: every path under it is left out */
     char *text;          /* the head as put_path_chars writes it (PyMem), text_len bytes */
     size_t text_len;
@@ -1723,24 +1695,38 @@ joined_has_prefix(const struct joined_head *jh, const unsigned char *t, Py_ssize
     return 0;
 }
 
-/* put_entry for a joined entry under a plain head: 0, 1 (needs normalising), or -1. */
+/* One entry of the files array appended to o (a ',' first unless it is the first):
+ * {"op":"<op>","path":<path>,"dest":<dest or null>,"count":<count>}. A joined entry under a plain
+ * head comes as jh and its own characters; otherwise jh is NULL and path is the whole path. Returns
+ * 0, 1 when a path needs normalising (the caller then leaves the whole list to Python), or -1 with
+ * an exception. */
 HOT int
-put_joined_entry(struct out *o, int op, const struct joined_head *jh, struct chars path, long long count)
+put_entry(struct out *o, int op, const struct joined_head *jh, struct chars path, PyObject *dest, long long count)
 {
     char *w;
-    size_t i;
-    if (out_reserve(o, 64 + 16 + jh->text_len + 12 * (size_t)path.len) < 0) return -1;
+    size_t i, room = 64 + 12 * (size_t)path.len;
+    if (jh != NULL) room += 16 + jh->text_len;
+    if (dest != NULL) room += 12 * (size_t)PyUnicode_GET_LENGTH(dest);
+    if (out_reserve(o, room) < 0) return -1;
     w = o->p + o->len;
     if (o->len > 1) *w++ = ',';
     memcpy(w, op_head[op], sizeof op_head[op]);
     w += op_head_len[op];
     *w++ = '"';
-    for (i = 0; i < jh->text_len; i += 16) memcpy(w + i, jh->text + i, 16); /* no call per entry */
-    w += jh->text_len;
+    if (jh != NULL) {
+        for (i = 0; i < jh->text_len; i += 16) memcpy(w + i, jh->text + i, 16); /* no call per entry */
+        w += jh->text_len;
+    }
     if ((w = put_path_chars(w, path)) == NULL) return 1;
     *w++ = '"';
-    memcpy(w, ",\"dest\":null", 12);
-    w += 12;
+    if (dest == NULL) {
+        memcpy(w, ",\"dest\":null", 12);
+        w += 12;
+    } else {
+        memcpy(w, ",\"dest\":", 8);
+        w += 8;
+        if ((w = put_path(w, str_chars(dest))) == NULL) return 1;
+    }
     w += format_count(w, count);
     o->len = (size_t)(w - o->p);
     return 0;
@@ -1830,7 +1816,7 @@ roar_render_files(PyObject *self, PyObject *args)
         }
         count = PyLong_AsLongLong(count_obj);
         if (count == -1 && PyErr_Occurred()) goto done;
-        rc = put_entry(&o, k, str_chars(path), dest == Py_None ? NULL : dest, count);
+        rc = put_entry(&o, k, NULL, str_chars(path), dest == Py_None ? NULL : dest, count);
         if (rc != 0) {
             fallback = rc > 0;
             goto done;
@@ -1885,32 +1871,28 @@ roar_render_table(PyObject *self, PyObject *prefix_tuple)
     for (g = 0; g <= N_OPS; g++) {
         for (k = 0, left = in_group[g]; left > 0; k++) {
             struct entry *e = &entries[k];
+            const struct joined_head *under = NULL;
             struct chars path;
             if ((e->dest != NULL ? N_OPS : e->op) != g) continue;
             left--;
             if (e->head != NULL) {
                 if (e->head != jh.head && joined_head_prepare(&jh, e->head, &pre) < 0) goto done;
                 path = str_chars(e->path);
-                if (jh.plain && joined_path_plain(path.data, path.len)) {
-                    if (joined_has_prefix(&jh, path.data, path.len)) goto slow; /* rare: as below */
-                    rc = put_joined_entry(&o, e->op, &jh, path, (long long)e->count);
-                    if (rc != 0) {
-                        fallback = rc > 0;
+                if (jh.plain && joined_path_plain(path.data, path.len) && !joined_has_prefix(&jh, path.data, path.len)) {
+                    under = &jh; /* written as the head's text and its own characters */
+                }
+            }
+            if (under == NULL) {
+                path = entry_chars(e, joined);
+                if (has_prefix(path, &pre)) {
+                    if (needs_normalising(path) || (e->dest != NULL && needs_normalising(str_chars(e->dest)))) {
+                        fallback = 1;
                         goto done;
                     }
                     continue;
                 }
             }
-        slow:
-            path = entry_chars(e, joined);
-            if (has_prefix(path, &pre)) {
-                if (needs_normalising(path) || (e->dest != NULL && needs_normalising(str_chars(e->dest)))) {
-                    fallback = 1;
-                    goto done;
-                }
-                continue;
-            }
-            rc = put_entry(&o, e->op, path, e->dest, (long long)e->count);
+            rc = put_entry(&o, e->op, under, path, e->dest, (long long)e->count);
             if (rc != 0) {
                 fallback = rc > 0;
                 goto done;
