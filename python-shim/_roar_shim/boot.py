@@ -77,7 +77,7 @@ class ShimState:
         self.dropped = 0
         self.errors = []
         self.written = None  # path of the shard once written
-        self.written_data = None  # its bytes, in parts (shard.write_shard)
+        self.written_data = None  # its bytes, in parts (shard.write_shard; the file list None when the runtime wrote it)
 
     def error(self, where, e):
         if len(self.errors) < 50:
@@ -502,7 +502,7 @@ def _flush(state, how, code):
     try:
         from . import shard
 
-        state.written, state.written_data = shard.write_shard(state, how, code, time.time())
+        state.written, state.written_data, size = shard.write_shard(state, how, code, time.time())
     except Exception as e:
         _debug("writing the shard failed: %r" % (e,))
         return None
@@ -511,7 +511,7 @@ def _flush(state, how, code):
         # garbage collections would walk these lists, tens of thousands of entries, three times)
         state.files = []
     if debug:
-        _debug("pid %d: shard written (%s %s): drain %.1f ms, build and write %.1f ms, %d bytes" % (state.pid, how, code, (t1 - t0) * 1000, (time.perf_counter() - t1) * 1000, sum(map(len, state.written_data))))
+        _debug("pid %d: shard written (%s %s): drain %.1f ms, build and write %.1f ms, %d bytes" % (state.pid, how, code, (t1 - t0) * 1000, (time.perf_counter() - t1) * 1000, size))
     return state.written
 
 

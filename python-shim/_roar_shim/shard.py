@@ -22,14 +22,15 @@ def _prefixes(own_dirs):
     return tuple(d.rstrip("/") + "/" for d in own_dirs if d)
 
 
-def files_json(state):
+def files_json(state, table=True):
     """The shard's `files` array as JSON bytes. With the native runtime it is rendered in C, from
-    the runtime's own table (render_table) or from the drained columns (render_files); otherwise
-    (or when a path needs normalising) in Python, by filelist.py."""
+    the runtime's own table (render_table; not when table is False: it found a path to normalise)
+    or from the drained columns (render_files); otherwise (or when a path needs normalising) in
+    Python, by filelist.py."""
     own_dirs = [state.shard_dir] + _own_dirs(state)
     recorder = state.recorder
     if table_files(state):
-        data = recorder.render_table(_prefixes(own_dirs))
+        data = recorder.render_table(_prefixes(own_dirs)) if table else None
         if data is not None:
             return data
         collect(state, files=True)  # a path to normalise: drained into state.files, done below
@@ -161,16 +162,8 @@ def exit_span(data, how, code):
     return i + len('"exit":'), i + len(marker)
 
 
-def write_shard(state, how, code, ended_at):
-    """Write atomically: a temp file in the same directory, then os.replace. Returns (path, parts):
-    the shard's bytes in three parts (before the file list, the file list, after it), written one
-    after the other rather than copied into one buffer first (the file list can be megabytes)."""
-    # the files first: when they must be drained after all, what that drain brings (spawned
-    # processes, errors) still goes into this shard
-    try:
-        files, files_error = files_json(state), None
-    except Exception as e:
-        files, files_error = b"[]", {"where": "files", "message": "%s: %s" % (type(e).__name__, e)}
+def _around_files(state, how, code, ended_at, files_error):
+    """The shard's JSON text before its file list and after it, as bytes."""
     shard = build_shard(state, how, code, ended_at)
     if files_error is not None:
         shard["capture"]["errors"].append(files_error)
@@ -178,20 +171,67 @@ def write_shard(state, how, code, ended_at):
     # "files" follows "exit" and scalars only, and an unescaped quote cannot occur inside a string
     marker = ',"files":[],'
     i = text.index(marker)
-    parts = (text[: i + 9].encode("ascii"), files, text[i + 11 :].encode("ascii"))
+    return text[: i + 9].encode("ascii"), text[i + 11 :].encode("ascii")
+
+
+def _write_all(fd, data):
+    view = memoryview(data)
+    while view:
+        n = os.write(fd, view)
+        view = view[n:]
+
+
+def _files_error(e):
+    return {"where": "files", "message": "%s: %s" % (type(e).__name__, e)}
+
+
+def _write_parts(state, how, code, ended_at, fd):
+    """Write the shard to fd: the text before the file list, the list, the text after it, one
+    after the other rather than copied into one buffer first (the file list can be megabytes).
+    Returns the three parts (the list None when the runtime wrote it to fd itself) and the size."""
+    head_written, files_error = False, None
+    if table_files(state) and getattr(state.recorder, "RENDER_TO_FD", 0) == 1:
+        head, tail = _around_files(state, how, code, ended_at, None)
+        _write_all(fd, head)
+        try:
+            n = state.recorder.render_table(_prefixes([state.shard_dir] + _own_dirs(state)), fd)
+        except Exception as e:
+            n, files_error = None, _files_error(e)
+        if n is not None:
+            _write_all(fd, tail)
+            return (head, None, tail), len(head) + n + len(tail)
+        # a path to normalise, or a failure: what it wrote goes, and the list is made below
+        os.ftruncate(fd, len(head))
+        os.lseek(fd, len(head), os.SEEK_SET)
+        head_written = True
+    files = b"[]"
+    if files_error is None:
+        try:
+            files = files_json(state, table=not head_written)
+        except Exception as e:
+            files_error = _files_error(e)
+    # made after the list: when it had to be drained after all, what that drain brought (spawned
+    # processes, errors) still goes into this shard (the text before the list does not change)
+    head, tail = _around_files(state, how, code, ended_at, files_error)
+    if not head_written:
+        _write_all(fd, head)
+    _write_all(fd, files)
+    _write_all(fd, tail)
+    return (head, files, tail), len(head) + len(files) + len(tail)
+
+
+def write_shard(state, how, code, ended_at):
+    """Write atomically: a temp file in the same directory, then os.replace. Returns (path, parts,
+    size): parts as _write_parts returns them."""
     token = os.urandom(6).hex()
     final = os.path.join(state.shard_dir, "shard-%d-%s.json" % (state.pid, token))
     temp = os.path.join(state.shard_dir, ".shard-%d-%s.tmp" % (state.pid, token))
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     try:
-        for part in parts:
-            view = memoryview(part)
-            while view:
-                n = os.write(fd, view)
-                view = view[n:]
-    finally:
-        os.close(fd)
-    try:
+        try:
+            parts, size = _write_parts(state, how, code, ended_at, fd)
+        finally:
+            os.close(fd)
         os.replace(temp, final)
     except BaseException:
         try:
@@ -199,7 +239,7 @@ def write_shard(state, how, code, ended_at):
         except OSError:
             pass
         raise
-    return final, parts
+    return final, parts, size
 
 
 # The traced interpreter's own identity: everything from sys, os and _imp (already loaded), no

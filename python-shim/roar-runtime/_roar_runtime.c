@@ -10,9 +10,10 @@
  *   render_files(ops, paths, dests, counts, prefixes) -> bytes | None
  *                           the shard's `files` JSON array from drain_columns() output, written here
  *                           in one pass (None: a path needs normalising; the shim's Python does it)
- *   render_table(prefixes) -> bytes | None
+ *   render_table(prefixes, fd=-1) -> bytes | None
  *                           the same array for what drain_columns() would return, rendered from the
- *                           table itself, which stays as it is (what the shim does at exit)
+ *                           table itself, which stays as it is (what the shim does at exit); with an
+ *                           fd, written to it as it is made (RENDER_TO_FD: 1), returning its length
  *   drain_events() -> (spawned, dropped, errors)   drain() without the file events
  *   reset()                 clear everything (called in a forked child)
  * and, where the C library can report it (glibc's on_exit):
@@ -31,6 +32,7 @@
 #include <Python.h>
 #include <frameobject.h>
 
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdint.h>
@@ -1018,6 +1020,7 @@ write_all(int fd, const char *p, size_t n)
 {
     while (n > 0) {
         ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR) continue;
         if (w < 0) return -1;
         p += w;
         n -= (size_t)w;
@@ -1232,13 +1235,34 @@ struct out {
     PyObject *bytes; /* written in place, resized to the length at the end: no final copy */
     char *p;
     size_t len, cap;
+    int fd;         /* -1: the text is all in bytes; else a buffer, written to fd whenever it fills */
+    size_t flushed; /* bytes written to fd so far */
 };
+#define OUT_INIT(fd) {NULL, NULL, 0, 0, (fd), 0}
+#define OUT_BUFFER 65536
+
+/* Write what the buffer holds to the out's fd. Returns 0, or -1 with OSError. */
+static int
+out_flush(struct out *o)
+{
+    if (o->len > 0 && write_all(o->fd, o->p, o->len) < 0) {
+        PyErr_SetFromErrno(PyExc_OSError);
+        return -1;
+    }
+    o->flushed += o->len;
+    o->len = 0;
+    return 0;
+}
 
 static inline int
 out_reserve(struct out *o, size_t more)
 {
     size_t cap;
     if (o->len + more <= o->cap) return 0;
+    if (o->fd >= 0 && o->len > 0) { /* written to fd: empty the buffer, grow it only if still short */
+        if (out_flush(o) < 0) return -1;
+        if (more <= o->cap) return 0;
+    }
     cap = o->cap ? o->cap * 2 : 0;
     if (cap < o->len + more) cap = o->len + more;
     if (o->bytes == NULL) {
@@ -1774,7 +1798,7 @@ put_entry(struct out *o, int op, const struct joined_head *jh, struct chars path
     if (dest != NULL) room += 12 * (size_t)PyUnicode_GET_LENGTH(dest);
     if (out_reserve(o, room) < 0) return -1;
     w = o->p + o->len;
-    if (o->len > 1) *w++ = ',';
+    if (o->flushed + o->len > 1) *w++ = ',';
     memcpy(w, op_head[op], sizeof op_head[op]);
     w += op_head_len[op];
     *w++ = '"';
@@ -1798,11 +1822,13 @@ put_entry(struct out *o, int op, const struct joined_head *jh, struct chars path
 }
 
 /* The finished array as bytes (o->bytes resized to its length, no copy), or NULL. */
+/* The finished array: bytes, or (written to fd) the number of bytes written. */
 static PyObject *
 out_finish(struct out *o)
 {
     PyObject *result;
     if (out_put(o, "]", 1) < 0) return NULL;
+    if (o->fd >= 0) return out_flush(o) < 0 ? NULL : PyLong_FromSize_t(o->flushed);
     if (_PyBytes_Resize(&o->bytes, (Py_ssize_t)o->len) < 0) return NULL;
     result = o->bytes;
     o->bytes = NULL;
@@ -1827,7 +1853,7 @@ static PyObject *
 roar_render_files(PyObject *self, PyObject *args)
 {
     PyObject *ops, *paths, *dests, *counts, *prefix_tuple, *result = NULL;
-    struct out o = {NULL, NULL, 0, 0};
+    struct out o = OUT_INIT(-1);
     struct prefixes pre;
     Py_ssize_t i, n;
     int rc, fallback = 0;
@@ -1895,14 +1921,20 @@ done:
     return result;
 }
 
-/* render_table(prefixes): render_files of what drain_columns() would return, straight from the
- * table, which is left as it is. At exit that saves copying 20,000 entries into Python lists and
+/* render_table(prefixes, fd=-1): render_files of what drain_columns() would return, straight from
+ * the table, which is left as it is. At exit that saves copying 20,000 entries into Python lists and
  * freeing them again, for a process that is about to end anyway (after a failed exec the table
- * still holds everything for the real end; a fork child's reset() empties it). */
+ * still holds everything for the real end; a fork child's reset() empties it). With an fd the text
+ * goes to it as it is made, through a 64 KB buffer, and the number of bytes written is returned:
+ * the shard's file list is megabytes for 20,000 files, each page of it a page fault, and a
+ * 1,000,000-entry table would need some 70 MB at once. (None: some has been written; the caller
+ * truncates it.) */
 static PyObject *
-roar_render_table(PyObject *self, PyObject *prefix_tuple)
+roar_render_table(PyObject *self, PyObject *args)
 {
-    struct out o = {NULL, NULL, 0, 0};
+    PyObject *prefix_tuple;
+    int fd = -1;
+    struct out o;
     struct prefixes pre = {0, NULL};
     struct joined_head jh = {NULL};
     unsigned char joined[PATH_MAX + 1];
@@ -1911,6 +1943,8 @@ roar_render_table(PyObject *self, PyObject *prefix_tuple)
     PyObject *result = NULL;
     int g, rc, fallback = 0;
     (void)self;
+    if (!PyArg_ParseTuple(args, "O|i:render_table", &prefix_tuple, &fd)) return NULL;
+    o = (struct out)OUT_INIT(fd < 0 ? -1 : fd);
     if (!PyTuple_Check(prefix_tuple) || (rc = prepare_prefixes(prefix_tuple, &pre)) == 0) {
         PyMem_Free(pre.p);
         PyErr_SetString(PyExc_TypeError, "render_table(prefixes): prefixes must be a tuple of str");
@@ -1932,7 +1966,7 @@ roar_render_table(PyObject *self, PyObject *prefix_tuple)
         total += 64 + len;
         if (len > longest) longest = len;
     }
-    if (out_reserve(&o, total + 12 * longest) < 0) goto done;
+    if (out_reserve(&o, o.fd < 0 ? total + 12 * longest : OUT_BUFFER) < 0) goto done;
     o.p[o.len++] = '[';
     for (g = 0; g <= N_OPS; g++) {
         for (k = 0, left = in_group[g]; left > 0; k++) {
@@ -2074,9 +2108,10 @@ static PyMethodDef methods[] = {
     {"render_files", roar_render_files, METH_VARARGS,
      "render_files(ops, paths, dests, counts, prefixes) -> bytes or None: the shard's files array as JSON,\n"
      "leaving out paths under prefixes; None when a path needs normalising (the caller does it then)."},
-    {"render_table", roar_render_table, METH_O,
-     "render_table(prefixes) -> bytes or None: render_files() of what drain_columns() would return, from\n"
-     "the recorder's own table, which is left as it is (what the shim does at exit)."},
+    {"render_table", roar_render_table, METH_VARARGS,
+     "render_table(prefixes, fd=-1) -> bytes or None: render_files() of what drain_columns() would return,\n"
+     "from the recorder's own table, which is left as it is (what the shim does at exit). With an fd:\n"
+     "written to it as it is made; returns the number of bytes written, or None (some may have been)."},
     {"drain_events", roar_drain_events, METH_NOARGS,
      "drain_events() -> (spawned, dropped, errors): drain() without the file events (see render_table)."},
     {"reset", roar_reset, METH_NOARGS, "reset(): forget everything recorded (after fork)."},
@@ -2120,7 +2155,8 @@ PyInit__roar_runtime(void)
     if (PyModule_AddStringConstant(m, "__version__", ROAR_RUNTIME_VERSION) < 0 ||
         PyModule_AddStringConstant(m, "name", "native") < 0 ||
         PyModule_AddIntConstant(m, "EXIT_FIX", ROAR_HAVE_ON_EXIT) < 0 ||
-        PyModule_AddIntConstant(m, "EXIT_FIX_OFFSET", 1) < 0) {
+        PyModule_AddIntConstant(m, "EXIT_FIX_OFFSET", 1) < 0 ||
+        PyModule_AddIntConstant(m, "RENDER_TO_FD", 1) < 0) {
         Py_DECREF(m);
         return NULL;
     }

@@ -251,6 +251,28 @@ class NativeTest(ShimTestCase):
         written = sorted(p for op, p, _ in self.files_of(shard) if op == "write")
         self.assertEqual(written, [os.path.join(self.work, n) for n in ("warm.txt", "y.txt", "z.txt")])
 
+    def test_a_long_list_is_one_list_whoever_writes_it(self):
+        # the runtime writes the list into the shard as it makes it, 64 KB at a time: 3,000 reads
+        # are some 300 KB; then once more where the write of "./late.txt", at the end, shows that
+        # the Python writer must make the list after all
+        code = (
+            "import os\n"
+            "os.makedirs('d', exist_ok=True)\n"
+            "for i in range(3000):\n"
+            "    open('d/file-with-a-longer-name-%05d.txt' % i, 'w').close()\n"
+            "for i in range(3000):\n"
+            "    open('d/file-with-a-longer-name-%05d.txt' % i, 'rb').close()\n"
+        )
+        for late in ("", "open('./late.txt', 'w').close()\n"):
+            with self.subTest(late=late):
+                shard = self.native_shard(code + late)  # it parses: one list
+                files = self.files_of(shard)
+                self.assertEqual(len(files), len(set(files)), "each entry once")
+                under_d = [op for op, p, _ in files if p.startswith(os.path.join(self.work, "d", ""))]
+                self.assertEqual((under_d.count("read"), under_d.count("write")), (3000, 3000))
+                self.assertEqual(("write", os.path.join(self.work, "late.txt"), None) in files, bool(late))
+                self.assertEqual(shard["capture"]["errors"], [])
+
     def test_failed_exec_under_native_keeps_every_event(self):
         code = "import os\nopen('a.txt','w').close()\ntry:\n    os.execv('/nonexistent/prog', ['x'])\nexcept OSError:\n    pass\nopen('b.txt','w').close()\n"
         shard = self.native_shard(code)
