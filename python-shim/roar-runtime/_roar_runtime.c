@@ -1956,15 +1956,19 @@ roar_render_table(PyObject *self, PyObject *args)
     }
     BUFFER_LOCK();
     if (settle() < 0) goto done;
-    /* the groups of for_each_entry: each op's entries without a dest in op order, then those with one */
+    /* the groups of for_each_entry: each op's entries without a dest in op order, then those with
+     * one; and, for one bytes object, its size (not read with an fd: the paths' strs lie all over
+     * the heap, each read of one a cache miss) */
     for (k = 0; k < n_entries; k++) {
         struct entry *e = &entries[k];
-        size_t len = (size_t)PyUnicode_GET_LENGTH(e->path);
-        if (e->head != NULL) len += (size_t)PyUnicode_GET_LENGTH(e->head);
-        if (e->dest != NULL) len += (size_t)PyUnicode_GET_LENGTH(e->dest);
         in_group[e->dest != NULL ? N_OPS : e->op]++;
-        total += 64 + len;
-        if (len > longest) longest = len;
+        if (o.fd < 0) {
+            size_t len = (size_t)PyUnicode_GET_LENGTH(e->path);
+            if (e->head != NULL) len += (size_t)PyUnicode_GET_LENGTH(e->head);
+            if (e->dest != NULL) len += (size_t)PyUnicode_GET_LENGTH(e->dest);
+            total += 64 + len;
+            if (len > longest) longest = len;
+        }
     }
     if (out_reserve(&o, o.fd < 0 ? total + 12 * longest : OUT_BUFFER) < 0) goto done;
     o.p[o.len++] = '[';
@@ -1975,6 +1979,9 @@ roar_render_table(PyObject *self, PyObject *args)
             struct chars path;
             if ((e->dest != NULL ? N_OPS : e->op) != g) continue;
             left--;
+#if defined(__GNUC__) || defined(__clang__)
+            if (k + 8 < n_entries) __builtin_prefetch(entries[k + 8].path); /* a str's header, then its text */
+#endif
             if (e->head != NULL) {
                 if (e->head != jh.head && joined_head_prepare(&jh, e->head, &pre) < 0) goto done;
                 path = str_chars(e->path);
