@@ -929,11 +929,7 @@ roar_install(PyObject *self, PyObject *args, PyObject *kwargs)
     (void)self;
     if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|n:install", kwlist, &lim)) return NULL;
     if (ensure_buffers() < 0) return NULL;
-    if (lim < 0 || lim > INT32_MAX) {
-        PyErr_SetString(PyExc_ValueError, "install: limit must be from 0 to 2**31 - 1");
-        return NULL;
-    }
-    limit = lim;
+    limit = lim < 0 ? 0 : lim > INT32_MAX ? INT32_MAX : lim; /* a slot holds a 32-bit index */
     if (!installed) {
         if (PySys_AddAuditHook(hook, NULL) < 0) return NULL;
         installed = 1;
@@ -1821,8 +1817,8 @@ put_entry(struct out *o, int op, const struct joined_head *jh, struct chars path
     return 0;
 }
 
-/* The finished array as bytes (o->bytes resized to its length, no copy), or NULL. */
-/* The finished array: bytes, or (written to fd) the number of bytes written. */
+/* The finished array as bytes (o->bytes resized to its length, no copy) or, written to fd, the
+ * number of bytes written; or NULL. */
 static PyObject *
 out_finish(struct out *o)
 {
