@@ -52,8 +52,8 @@ os.chdir(kind)
 """
 
 # thousands of distinct entries (the runtime's table grows several times), repeats, the same path
-# under two ops, renames of one source to two destinations, relative and absolute spellings, one
-# path reached from two working directories
+# under two ops, renames of one source to two destinations, relative and absolute spellings, paths
+# reached from two working directories
 MANY = IN_OWN_DIR + r"""
 rec.install()
 os.mkdir("d")
