@@ -422,6 +422,18 @@ str_equal(PyObject *a, PyObject *b)
                       memcmp(PyUnicode_DATA(a), PyUnicode_DATA(b), (size_t)n * PyUnicode_KIND(a)) == 0);
 }
 
+/* head + path, two Latin-1 strs of at most PATH_MAX characters together, copied into buf
+ * (PATH_MAX + 1 bytes) with a NUL after them. Returns their length. */
+HOT size_t
+join_latin1(unsigned char *buf, PyObject *head, PyObject *path)
+{
+    size_t hn = (size_t)PyUnicode_GET_LENGTH(head), n = hn + (size_t)PyUnicode_GET_LENGTH(path);
+    memcpy(buf, PyUnicode_1BYTE_DATA(head), hn);
+    memcpy(buf + hn, PyUnicode_1BYTE_DATA(path), n - hn);
+    buf[n] = 0;
+    return n;
+}
+
 /* Is the path of entry e these n Latin-1 bytes? (A joined entry's head and path are Latin-1.) */
 HOT int
 entry_path_is_latin1(const struct entry *e, const unsigned char *b, size_t n)
@@ -586,15 +598,10 @@ static struct {
 static int
 entry_path_is_joined(const struct entry *e, PyObject *head, PyObject *path)
 {
-    unsigned char buf[PATH_MAX];
-    size_t hn, n;
+    unsigned char buf[PATH_MAX + 1];
     if (head == NULL) return entry_path_is(e, path);
     if (e->head == head) return str_equal(e->path, path);
-    hn = (size_t)PyUnicode_GET_LENGTH(head);
-    n = hn + (size_t)PyUnicode_GET_LENGTH(path);
-    memcpy(buf, PyUnicode_1BYTE_DATA(head), hn);
-    memcpy(buf + hn, PyUnicode_1BYTE_DATA(path), n - hn);
-    return entry_path_is_latin1(e, buf, n);
+    return entry_path_is_latin1(e, buf, join_latin1(buf, head, path));
 }
 
 /* Count the deferred event into the table. Called with the buffer lock held. Returns 0, or -1
@@ -1326,15 +1333,9 @@ HOT struct chars
 entry_chars(const struct entry *e, unsigned char *buf)
 {
     struct chars c;
-    size_t hn, n;
     if (e->head == NULL) return str_chars(e->path);
-    hn = (size_t)PyUnicode_GET_LENGTH(e->head);
-    n = hn + (size_t)PyUnicode_GET_LENGTH(e->path);
-    memcpy(buf, PyUnicode_1BYTE_DATA(e->head), hn);
-    memcpy(buf + hn, PyUnicode_1BYTE_DATA(e->path), n - hn);
-    buf[n] = 0;
+    c.len = (Py_ssize_t)join_latin1(buf, e->head, e->path);
     c.data = buf;
-    c.len = (Py_ssize_t)n;
     c.kind = PyUnicode_1BYTE_KIND;
     return c;
 }
