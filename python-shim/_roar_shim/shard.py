@@ -22,15 +22,19 @@ def _prefixes(own_dirs):
     return tuple(d.rstrip("/") + "/" for d in own_dirs if d)
 
 
-def files_json(state, table=True):
+def _left_out(state):
+    """The directories whose files the shard's list leaves out: the shard dir and roar's own."""
+    return [state.shard_dir] + _own_dirs(state)
+
+
+def files_json(state):
     """The shard's `files` array as JSON bytes. With the native runtime it is rendered in C, from
-    the runtime's own table (render_table; not when table is False: it found a path to normalise)
-    or from the drained columns (render_files); otherwise (or when a path needs normalising) in
-    Python, by filelist.py."""
-    own_dirs = [state.shard_dir] + _own_dirs(state)
+    the runtime's own table (render_table) or from the drained columns (render_files); otherwise
+    (or when a path needs normalising) in Python, by filelist.py."""
+    own_dirs = _left_out(state)
     recorder = state.recorder
     if table_files(state):
-        data = recorder.render_table(_prefixes(own_dirs)) if table else None
+        data = recorder.render_table(_prefixes(own_dirs))
         if data is not None:
             return data
         collect(state, files=True)  # a path to normalise: drained into state.files, done below
@@ -194,7 +198,7 @@ def _write_parts(state, how, code, ended_at, fd):
         head, tail = _around_files(state, how, code, ended_at, None)
         _write_all(fd, head)
         try:
-            n = state.recorder.render_table(_prefixes([state.shard_dir] + _own_dirs(state)), fd)
+            n = state.recorder.render_table(_prefixes(_left_out(state)), fd)
         except Exception as e:
             n, files_error = None, _files_error(e)
         if n is not None:
@@ -204,10 +208,12 @@ def _write_parts(state, how, code, ended_at, fd):
         os.ftruncate(fd, len(head))
         os.lseek(fd, len(head), os.SEEK_SET)
         head_written = True
+        if files_error is None:
+            collect(state, files=True)  # drained into state.files: files_json renders those
     files = b"[]"
     if files_error is None:
         try:
-            files = files_json(state, table=not head_written)
+            files = files_json(state)
         except Exception as e:
             files_error = _files_error(e)
     # made after the list: when it had to be drained after all, what that drain brought (spawned
